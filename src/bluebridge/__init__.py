@@ -1,0 +1,3 @@
+"""Bluebridge: an open, self-hostable platform for international police cooperation."""
+
+__version__ = "0.1.0"

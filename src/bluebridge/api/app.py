@@ -1,0 +1,66 @@
+"""The FastAPI application factory: middleware, error handling, the API routers of each
+domain under /api/v1, the health probes, the portal and its static files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from bluebridge import __version__
+from bluebridge.api import health, problems
+from bluebridge.api.middleware import RequestGuard
+from bluebridge.audit import api as audit_api
+from bluebridge.members import api as members_api
+from bluebridge.runtime import Runtime
+from bluebridge.settings import Settings
+from bluebridge.web import routes as web_routes
+
+API_PREFIX = "/api/v1"
+OPENAPI_URL = "/api/openapi.json"
+DOCS_URL = "/api/docs"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+DESCRIPTION = """Bluebridge connects National Central Bureaus, specialized units and border
+posts. Authenticate with an API key (`Authorization: Bearer bbk_…`). Errors are RFC 9457
+problem documents that name the field and the reason."""
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """A new application bound to one runtime (made from the settings when not given)."""
+    runtime = runtime or Runtime.start(settings or Settings())
+    logging.getLogger("bluebridge").setLevel(runtime.settings.log_level.upper())
+    app = FastAPI(
+        title="Bluebridge API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(members_api.router, prefix=API_PREFIX)
+    app.include_router(audit_api.router, prefix=API_PREFIX)
+    app.include_router(web_routes.router)
+    web_routes.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        # Swagger UI is served from our own static files: nothing comes from a CDN.
+        return get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title="Bluebridge API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    app.add_middleware(RequestGuard, max_body_bytes=runtime.settings.max_body_bytes, docs_paths=(DOCS_URL,))
+    return app

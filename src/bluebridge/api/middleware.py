@@ -1,0 +1,112 @@
+"""ASGI middleware around every request: a request id, a limit on body size enforced while
+the body streams in, and security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = b"x-request-id"
+_SAFE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _problem(status: int, title: str, detail: str, request_id: str) -> tuple[list[Any], bytes]:
+    body = json.dumps(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail, "request_id": request_id}
+    ).encode()
+    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    return headers, body
+
+
+class RequestGuard:
+    """Give each request an id (kept from the client when well-formed), refuse bodies over
+    the limit with 413 whether or not they declare a length, and add security headers."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, docs_paths: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.docs_paths = docs_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        incoming = headers.get(REQUEST_ID_HEADER, b"")
+        request_id = incoming.decode() if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        is_docs = scope.get("path", "") in self.docs_paths
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = [(REQUEST_ID_HEADER, request_id.encode())]
+                if not is_docs:  # the API explorer page loads its own scripts
+                    extra += SECURITY_HEADERS
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                too_large = int(declared) > self.max_body_bytes
+            except ValueError:
+                too_large = True
+            if too_large:
+                await self._refuse(send_with_headers, request_id)
+                return
+
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(send_with_headers, request_id)
+
+    async def _refuse(self, send: Send, request_id: str) -> None:
+        headers, body = _problem(
+            413,
+            "Content too large",
+            f"the request body exceeds the limit of {self.max_body_bytes} bytes",
+            request_id,
+        )
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

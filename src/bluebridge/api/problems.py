@@ -1,0 +1,104 @@
+"""RFC 9457 problem documents for every error the API returns, naming the field and the
+reason; and the last-resort handler that turns an unexpected failure into a logged 500
+without leaking its cause."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bluebridge.errors import FieldProblem, ServiceError
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("bluebridge.api")
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    request: Request | None = None,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+        request_id = getattr(request.state, "request_id", None)
+        if request_id:
+            body["request_id"] = request_id
+    if errors:
+        body["errors"] = [{"field": p.field, "reason": p.reason} for p in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        source, rest = parts[0], parts[1:]
+        return ".".join(rest) if rest and source == "body" else ".".join([source, *rest])
+    return ".".join(parts) or "body"
+
+
+def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
+    problems = []
+    for error in exc.errors():
+        field = _field_name(error.get("loc", ()))
+        kind = error.get("type", "")
+        if kind == "json_invalid":
+            field, reason = "body", "is not valid JSON"
+        elif kind == "missing":
+            reason = "is required"
+        else:
+            reason = str(error.get("msg", "is invalid"))
+        problems.append(FieldProblem(field or "body", reason))
+    return problems
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an application."""
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem_response(exc.status, exc.detail, request=request, errors=exc.problems, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = _validation_problems(exc)
+        summary = "; ".join(f"{p.field}: {p.reason}" for p in problems[:5])
+        return problem_response(422, summary or "invalid input", request=request, errors=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+        return problem_response(exc.status_code, detail, request=request, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected failure on %s %s", request.method, request.url.path)
+        return problem_response(500, "an unexpected error occurred; it has been logged", request=request)

@@ -1,0 +1,278 @@
+"""Writing and checking the audit chain.
+
+Service functions call :func:`record` during their work; the events wait in the session and
+are chained at commit, so the lock on the chain's head is held only for the last moment of a
+transaction, and a rolled-back change leaves no event behind. Events that must survive a
+refusal (a failed sign-in) are recorded and then committed by the caller before it answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from bluebridge.access.principal import Principal, RequestContext
+from bluebridge.audit.models import AuditEvent, AuditHead
+from bluebridge.store.base import utcnow
+
+GENESIS_HASH = "0" * 64
+_PENDING_KEY = "bluebridge.audit.pending"
+SECRET_FIELD_MARKERS = ("password", "secret", "token", "key", "code", "otp", "hash")
+MASK = "***"
+
+
+class Outcome:
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILURE = "failure"
+
+
+def mask_secrets(details: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the details with the value of every secret-looking field masked."""
+    masked: dict[str, Any] = {}
+    for name, value in details.items():
+        lowered = name.lower()
+        if isinstance(value, Mapping):
+            masked[name] = mask_secrets(value)
+        elif any(marker in lowered for marker in SECRET_FIELD_MARKERS) and not lowered.endswith(
+            ("_id", "_prefix", "_count")
+        ):
+            masked[name] = MASK
+        else:
+            masked[name] = value
+    return masked
+
+
+def _canonical(details: Mapping[str, Any]) -> str:
+    return json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(event_row: AuditEvent) -> str:
+    """The SHA-256 of an event's content and the hash of the event before it."""
+    content = [
+        event_row.seq,
+        _timestamp(event_row.at),
+        event_row.actor_kind,
+        event_row.actor_id,
+        event_row.actor_name,
+        event_row.agency_id,
+        event_row.country,
+        event_row.channel,
+        event_row.action,
+        event_row.outcome,
+        event_row.object_type,
+        event_row.object_id,
+        event_row.object_country,
+        event_row.request_id,
+        event_row.client_address,
+        event_row.details,
+        event_row.prev_hash,
+    ]
+    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    fields: dict[str, Any]
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    principal: Principal | None = None,
+    context: RequestContext | None = None,
+    actor_name: str | None = None,
+    outcome: str = Outcome.SUCCESS,
+    object_type: str | None = None,
+    object_id: object | None = None,
+    object_country: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Queue an audit event in this transaction; it is chained and written at commit."""
+    ctx = principal.context if principal is not None else context
+    if ctx is None:
+        raise ValueError("an audit event needs a principal or a request context")
+    fields: dict[str, Any] = {
+        "at": utcnow(),
+        "actor_kind": principal.kind.value if principal else "anonymous",
+        "actor_id": principal.id if principal else None,
+        "actor_name": (principal.name if principal else actor_name) or "anonymous",
+        "agency_id": principal.agency_id if principal else None,
+        "country": principal.country if principal else None,
+        "channel": ctx.channel.value,
+        "action": action,
+        "outcome": outcome,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "object_country": object_country,
+        "request_id": ctx.request_id,
+        "client_address": ctx.client_address,
+        "details": _canonical(mask_secrets(details or {})),
+    }
+    session.info.setdefault(_PENDING_KEY, []).append(_Pending(fields))
+
+
+def _ensure_head(session: Session) -> None:
+    if session.get(AuditHead, 1) is None:
+        session.add(AuditHead(id=1, seq=0, hash=GENESIS_HASH))
+        session.flush()
+
+
+def _write_pending(session: Session) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING_KEY, [])
+    if not pending:
+        return
+    # The UPDATE takes the row's write lock first (on SQLite, the database write lock), so
+    # concurrent writers queue here and read the head only once they own it.
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).scalar_one()
+    seq, previous = head.seq, head.hash
+    for item in pending:
+        seq += 1
+        row = AuditEvent(seq=seq, prev_hash=previous, hash="", **item.fields)
+        row.hash = event_hash(row)
+        previous = row.hash
+        session.add(row)
+    head.seq, head.hash = seq, previous
+    session.flush()
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    if session.info.get(_PENDING_KEY):
+        _write_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def initialise(session: Session) -> None:
+    """Create the chain's head row if the store has none yet."""
+    _ensure_head(session)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    events_checked: int
+    problem: ChainProblem | None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def _walk(session: Session, batch: int) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def verify_chain(
+    session: Session, *, batch: int = 5000, progress: Any | None = None
+) -> ChainReport:
+    """Walk the chain and report the first edited, deleted or reordered event."""
+    head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    expected_seq, previous, checked = 1, GENESIS_HASH, 0
+    for row in _walk(session, batch):
+        if row.seq != expected_seq:
+            return ChainReport(checked, ChainProblem(expected_seq, "event missing (deleted)"))
+        if row.prev_hash != previous:
+            return ChainReport(
+                checked, ChainProblem(row.seq, "does not follow the event before it (reordered or an earlier event deleted)")
+            )
+        if event_hash(row) != row.hash:
+            return ChainReport(checked, ChainProblem(row.seq, "content edited (hash mismatch)"))
+        previous, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+        if progress is not None:
+            progress(1)
+    if checked != head_seq or previous != head_hash:
+        return ChainReport(
+            checked, ChainProblem(expected_seq, "chain ends early: last events deleted")
+        )
+    return ChainReport(checked, None)
+
+
+def _visible_events_filter(principal: Principal) -> Any:
+    """Who reads the log: the platform's administrators and data protection officers all of
+    it; a country's data protection officer or administrator, the events of its country."""
+    from sqlalchemy import false, or_, true
+
+    from bluebridge.access import rules
+    from bluebridge.access.principal import Role
+
+    if principal.is_operator:
+        return true()
+    if principal.agency_kind == rules.GENERAL_SECRETARIAT and principal.has_role(
+        Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER
+    ):
+        return true()
+    if principal.country and principal.has_role(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER):
+        return or_(AuditEvent.country == principal.country, AuditEvent.object_country == principal.country)
+    return false()
+
+
+def list_events(
+    session: Session,
+    *,
+    principal: Principal,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor_name: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Any:
+    """Audit events the principal may read, newest first. Reading the log is itself audited."""
+    from bluebridge.access import rules
+    from bluebridge.access.principal import Role
+    from bluebridge.store.pagination import paginate
+
+    rules.require_role(principal, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER)
+    query = select(AuditEvent).where(_visible_events_filter(principal)).order_by(AuditEvent.seq.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if actor_name:
+        query = query.where(AuditEvent.actor_name == actor_name)
+    result = paginate(session, query, page=page, per_page=per_page)
+    record(
+        session,
+        principal=principal,
+        action="audit.read",
+        details={"filters": {"action": action, "object_type": object_type, "object_id": object_id}},
+    )
+    return result

@@ -1,0 +1,337 @@
+"""The `bluebridge` command: serve, demo, database migrations, users, API keys, audit."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bluebridge.access.principal import Channel, RequestContext, Role, operator_principal
+from bluebridge.errors import ServiceError
+from bluebridge.runtime import Runtime
+from bluebridge.settings import Settings
+from bluebridge.store.engine import DatabaseUnreachable, check_reachable, unit_of_work
+
+app = typer.Typer(help="Bluebridge: international police cooperation.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+apikeys_app = typer.Typer(help="API keys for machine clients.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=False,
+    )
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+def _runtime(upgrade: bool = False) -> Runtime:
+    """The runtime, after checking the database answers (exit 1 naming the URL if not)."""
+    settings = Settings()
+    runtime = Runtime.start(settings)
+    try:
+        check_reachable(runtime.engine, settings)
+    except DatabaseUnreachable as exc:
+        raise _fail(str(exc)) from None
+    if upgrade:
+        _upgrade(runtime)
+    return runtime
+
+
+def _upgrade(runtime: Runtime) -> None:
+    from bluebridge.audit import service as audit_service
+    from bluebridge.members import service as members_service
+    from bluebridge.store import migrate
+
+    migrate.upgrade(runtime.engine)
+    with unit_of_work(runtime.sessions) as session:
+        audit_service.initialise(session)
+        members_service.sync_reference(session)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations and load the member countries, the General Secretariat and NCBs."""
+    from bluebridge.store import migrate
+
+    runtime = _runtime()
+    _upgrade(runtime)
+    console.print(f"database at revision {migrate.current_revision(runtime.engine)}: {runtime.settings.database_url_for_display}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+) -> None:
+    """Apply migrations, then serve the portal and the API."""
+    import uvicorn
+
+    runtime = _runtime(upgrade=True)
+    settings = runtime.settings
+    logging.basicConfig(level=settings.log_level.upper())
+    runtime.engine.dispose()
+    uvicorn.run(
+        "bluebridge.api.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+@app.command()
+def demo(
+    reset: Annotated[bool, typer.Option("--reset", help="Delete the existing database first.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same world.")] = 2026,
+    size: Annotated[int, typer.Option(min=1, max=1000, help="Units and border posts per country.")] = 1,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the portal after loading.")] = True,
+    countries: Annotated[str | None, typer.Option(help="Only these countries (comma-separated alpha-3), for quick runs.")] = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="If the database holds data, serve it as it is.")] = False,
+) -> None:
+    """Create a deterministic demo world and print its logins, then serve it."""
+    from bluebridge import demo as demo_world
+    from bluebridge.store import migrate
+
+    settings = Settings()
+    runtime = Runtime.start(settings)
+    try:
+        check_reachable(runtime.engine, settings)
+    except DatabaseUnreachable as exc:
+        raise _fail(str(exc)) from None
+    if demo_world.has_data(runtime) and not reset:
+        if if_empty:
+            console.print(
+                "The database already holds a world; serving it as it is. "
+                f"`bluebridge demo --reset` (or `make demo-reset`) builds a fresh one; its password is {demo_world.demo_password(seed)}."
+            )
+            if serve_after:
+                serve(host=None, port=None, workers=None)
+            return
+        raise _fail("the database already holds data; run `bluebridge demo --reset` to replace it (everything in it is lost)")
+    if reset:
+        demo_world.wipe(runtime)
+    migrate.upgrade(runtime.engine)
+    only = [c.strip().upper() for c in countries.split(",")] if countries else None
+    with progress_bar() as progress:
+        logins = demo_world.build(runtime, seed=seed, size=size, only_countries=only, progress=progress)
+    table = Table(title="Demo logins: add the authenticator key to an app such as FreeOTP or Aegis")
+    for column in ("role", "user name", "agency", "authenticator key"):
+        table.add_column(column, overflow="fold")
+    for login in logins:
+        table.add_row(login.role, login.username, login.agency, login.totp_secret)
+    console.print(table, width=max(console.width, 100))
+    console.print(f"Password of every demo account: [bold]{demo_world.demo_password(seed)}[/bold]")
+    console.print(f"Portal and API: http://{settings.host}:{settings.port}/  ·  API docs: /api/docs")
+    if serve_after:
+        serve(host=None, port=None, workers=None)
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="The new user name.")],
+    agency: Annotated[str, typer.Option(help="Agency code, e.g. FRA-NCB or GS.")],
+    role: Annotated[list[Role], typer.Option(help="A role; repeat for several.")],
+    display_name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+    password: Annotated[str | None, typer.Option(help="Read from the prompt when not given.")] = None,
+) -> None:
+    """Open an account (the first administrator is made this way)."""
+    from bluebridge.members import service
+
+    runtime = _runtime(upgrade=True)
+    if password is None:
+        password = typer.prompt("Temporary password", hide_input=True, confirmation_prompt=True)
+    principal = operator_principal(_operator())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            agency_row = service.get_agency_by_code(session, code=agency)
+            user = service.create_user(
+                session,
+                settings=runtime.settings,
+                principal=principal,
+                agency_id=agency_row.id,
+                username=username,
+                display_name=display_name or username,
+                email=email,
+                roles=[r.value for r in role],
+                password=password,
+            )
+            console.print(f"created user {user.username} (id {user.id}) in {agency_row.code}; the password must be changed at first sign-in")
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
+
+
+def _describe(exc: ServiceError) -> str:
+    if exc.problems:
+        return exc.detail + ": " + "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
+    return exc.detail
+
+
+@users_app.command("list")
+def users_list(
+    agency: Annotated[str | None, typer.Option(help="Only this agency's accounts.")] = None,
+    page: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """List accounts."""
+    from bluebridge.members import service
+
+    runtime = _runtime()
+    principal = operator_principal(_operator())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            agency_id = service.get_agency_by_code(session, code=agency).id if agency else None
+            result = service.list_users(session, principal=principal, agency_id=agency_id, page=page, per_page=100)
+            table = Table(title=f"Users (page {result.page} of {result.pages}, {result.total} in all)")
+            for column in ("id", "user name", "name", "agency", "roles", "active", "2FA"):
+                table.add_column(column)
+            for user in result.items:
+                table.add_row(
+                    str(user.id), user.username, user.display_name, user.agency.code,
+                    ", ".join(user.roles), "yes" if user.active else "no", "yes" if user.totp_confirmed else "no",
+                )
+            console.print(table)
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    username: Annotated[str, typer.Argument()],
+    password: Annotated[str | None, typer.Option(help="Read from the prompt when not given.")] = None,
+) -> None:
+    """Set a temporary password, to be changed at the next sign-in, and lift any lockout."""
+    from sqlalchemy import select
+
+    from bluebridge.members import service
+    from bluebridge.members.models import User
+
+    runtime = _runtime()
+    if password is None:
+        password = typer.prompt("Temporary password", hide_input=True, confirmation_prompt=True)
+    principal = operator_principal(_operator())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            user_id = session.scalar(select(User.id).where(User.username == username.strip().lower()))
+            if user_id is None:
+                raise _fail(f"no user named {username!r}")
+            service.reset_password(session, settings=runtime.settings, principal=principal, user_id=user_id, new_password=password)
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
+    console.print(f"temporary password set for {username}")
+
+
+@apikeys_app.command("create")
+def apikeys_create(
+    agency: Annotated[str, typer.Option(help="Agency code.")],
+    name: Annotated[str, typer.Option(help="What uses the key.")],
+    role: Annotated[list[Role], typer.Option(help="A role; repeat for several.")],
+    days: Annotated[int, typer.Option(min=1, help="Days until it expires.")] = 90,
+) -> None:
+    """Issue an API key; it is printed once and stored only as a hash."""
+    from bluebridge.members import service
+
+    runtime = _runtime(upgrade=True)
+    principal = operator_principal(_operator())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            agency_row = service.get_agency_by_code(session, code=agency)
+            key, plaintext = service.create_api_key(
+                session,
+                settings=runtime.settings,
+                principal=principal,
+                agency_id=agency_row.id,
+                name=name,
+                roles=[r.value for r in role],
+                expires_in_days=days,
+            )
+            errors.print(f"key {key.prefix} for {agency_row.code}, expires {key.expires_at:%Y-%m-%d}; copy it now, it is not shown again:")
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
+    print(plaintext)
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix (or the whole key).")]) -> None:
+    """Revoke a key at once."""
+    from bluebridge.members import service
+    from bluebridge.members.security import parse_api_key
+
+    runtime = _runtime()
+    principal = operator_principal(_operator())
+    key_prefix = parse_api_key(prefix) or prefix.strip()
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            key = service.get_api_key_by_prefix(session, principal=principal, prefix=key_prefix)
+            service.revoke_api_key(session, principal=principal, key_id=key.id)
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
+    console.print(f"revoked key {key_prefix}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; exit 1 naming the first edited, deleted or reordered event."""
+    from sqlalchemy import func, select
+
+    from bluebridge.audit import service as audit_service
+    from bluebridge.audit.models import AuditEvent
+
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        with progress_bar() as progress:
+            task = progress.add_task("verifying the audit chain", total=total)
+            report = audit_service.verify_chain(session, progress=lambda n: progress.advance(task, n))
+    if report.problem is not None:
+        errors.print(f"[red]audit chain broken at event {report.problem.seq}: {report.problem.reason}[/red] ({report.events_checked} events before it are intact)")
+        raise typer.Exit(code=1)
+    console.print(f"audit chain intact: {report.events_checked} events")
+    with unit_of_work(runtime.sessions) as session:
+        audit_service.record(
+            session,
+            principal=operator_principal(_operator(), RequestContext(channel=Channel.CLI)),
+            action="audit.verify",
+            details={"intact": True, "events": report.events_checked},
+        )
+
+
+def main() -> None:  # pragma: no cover - the console script is `app`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

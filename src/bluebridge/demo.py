@@ -1,0 +1,272 @@
+"""The demo world: every member with its NCB, specialized units and border posts, the regional
+and private partners, and accounts for every role. Deterministic from a seed, so two runs with
+the same seed give the same world; `size` scales the units and border posts per country for
+benchmarks. Person names come from the Faker locale of each country, in its script."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import faker.config
+from babel.core import get_global
+from faker import Faker
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.orm import Session
+
+from bluebridge.access.principal import Role, operator_principal
+from bluebridge.audit import service as audit_service
+from bluebridge.members import authentication, reference, service
+from bluebridge.members.models import Agency, AgencyKind, UnitSpecialty, User
+from bluebridge.runtime import Runtime
+from bluebridge.store.base import Base
+from bluebridge.store.engine import unit_of_work
+
+SHOWCASE_COUNTRY = "FRA"
+REGIONAL_PARTNERS = [
+    ("ASEANAPOL", "ASEAN Chiefs of National Police", reference.Region.ASIA_SOUTH_PACIFIC),
+    ("GCCPOL", "GCC Police", reference.Region.MENA),
+    ("PICP", "Pacific Islands Chiefs of Police", reference.Region.ASIA_SOUTH_PACIFIC),
+    ("AFRIPOL", "African Union Mechanism for Police Cooperation", reference.Region.AFRICA),
+    ("AMERIPOL", "Police Community of the Americas", reference.Region.AMERICAS),
+]
+PRIVATE_PARTNERS = [("AIRLINE-DOCCHECK", "Airline document checks (private partner)")]
+SPECIALTIES = list(UnitSpecialty)
+SPECIALTY_NAMES = {
+    UnitSpecialty.ORGANIZED_CRIME: "Organized crime unit",
+    UnitSpecialty.CYBERCRIME: "Cybercrime unit",
+    UnitSpecialty.COUNTER_TERRORISM: "Counter-terrorism unit",
+    UnitSpecialty.FINANCIAL_INVESTIGATIONS: "Financial investigations unit",
+    UnitSpecialty.CHILD_PROTECTION: "Child protection unit",
+    UnitSpecialty.ENVIRONMENTAL_CRIME: "Environmental crime unit",
+}
+SPECIALTY_CODES = {
+    UnitSpecialty.ORGANIZED_CRIME: "OC",
+    UnitSpecialty.CYBERCRIME: "CYBER",
+    UnitSpecialty.COUNTER_TERRORISM: "CT",
+    UnitSpecialty.FINANCIAL_INVESTIGATIONS: "FIN",
+    UnitSpecialty.CHILD_PROTECTION: "CHILD",
+    UnitSpecialty.ENVIRONMENTAL_CRIME: "ENV",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+    agency: str
+    totp_secret: str
+
+
+def demo_password(seed: int) -> str:
+    """The demo accounts' password: printed by `demo`, derived from the seed."""
+    return f"Bluebridge-demo-{seed}!"
+
+
+def demo_totp_secret(seed: int, username: str) -> str:
+    """A deterministic authenticator key per demo account (base32, 160 bits)."""
+    digest = hashlib.sha256(f"bluebridge-demo:{seed}:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+@cache
+def faker_locale(alpha2: str) -> str:
+    """The Faker locale that best writes names of a country, in its own script."""
+    available = faker.config.AVAILABLE_LOCALES
+    languages = get_global("territory_languages").get(alpha2, {})
+    ranked = sorted(languages.items(), key=lambda kv: -float(kv[1].get("population_percent", 0)))
+    for language, _info in ranked:
+        exact = f"{language}_{alpha2}"
+        if exact in available:
+            return exact
+    for language, info in ranked:
+        if info.get("official_status") is None:
+            continue
+        same_language = sorted(loc for loc in available if loc.split("_")[0] == language)
+        if same_language:
+            return same_language[0]
+    in_country = sorted(loc for loc in available if loc.endswith("_" + alpha2))
+    return in_country[0] if in_country else "en_US"
+
+
+@cache
+def _faker(locale: str) -> Faker:
+    return Faker(locale)
+
+
+def person_name(alpha2: str, seed: int) -> str:
+    """A plausible person name for the country, in its script; the same for the same seed."""
+    generator = _faker(faker_locale(alpha2))
+    generator.seed_instance(seed)
+    return str(generator.name())
+
+
+def place_name(alpha2: str, seed: int) -> str:
+    generator = _faker(faker_locale(alpha2))
+    generator.seed_instance(seed)
+    return str(generator.city())
+
+
+def has_data(runtime: Runtime) -> bool:
+    """True when the database already has accounts or agencies."""
+    inspector = inspect(runtime.engine)
+    if not inspector.has_table("agencies"):
+        return False
+    with runtime.sessions() as session:
+        return bool(session.scalar(select(func.count()).select_from(User))) or bool(
+            session.scalar(select(func.count()).select_from(Agency))
+        )
+
+
+def wipe(runtime: Runtime) -> None:
+    """Drop every table, for `demo --reset`."""
+    Base.metadata.drop_all(runtime.engine)
+    with runtime.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _seed_int(seed: int, *parts: object) -> int:
+    digest = hashlib.sha256(":".join(str(p) for p in (seed, *parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def _agency(session: Session, **fields: Any) -> Agency:
+    existing = session.scalar(select(Agency).where(Agency.code == fields["code"]))
+    if existing is not None:
+        return existing
+    agency = Agency(**fields)
+    session.add(agency)
+    session.flush()
+    return agency
+
+
+def _user(
+    runtime: Runtime,
+    session: Session,
+    *,
+    seed: int,
+    agency: Agency,
+    username: str,
+    roles: Iterable[Role],
+    display_name: str,
+) -> DemoLogin:
+    user = service.create_user(
+        session,
+        settings=runtime.settings,
+        principal=operator_principal("demo"),
+        agency_id=agency.id,
+        username=username,
+        display_name=display_name,
+        roles=[r.value for r in roles],
+        password=demo_password(seed),
+        email=f"{username}@demo.bluebridge.invalid",
+        must_change_password=False,
+    )
+    secret = demo_totp_secret(seed, username)
+    authentication.set_totp_secret(session, settings=runtime.settings, user=user, secret=secret)
+    first_role = next(iter(roles))
+    return DemoLogin(first_role.value, username, demo_password(seed), agency.code, secret)
+
+
+def build(
+    runtime: Runtime,
+    *,
+    seed: int = 2026,
+    size: int = 1,
+    only_countries: list[str] | None = None,
+    progress: Any | None = None,
+) -> list[DemoLogin]:
+    """Load the demo world into an empty, migrated database; returns the showcase logins."""
+    members = [
+        m for m in reference.member_countries() if only_countries is None or m.alpha3 in only_countries
+    ]
+    if only_countries is not None and SHOWCASE_COUNTRY not in only_countries:
+        raise ValueError(f"the demo's showcase country {SHOWCASE_COUNTRY} must be included")
+    task = progress.add_task("building the demo world", total=len(members) + 2) if progress else None
+
+    def advance() -> None:
+        if progress is not None and task is not None:
+            progress.advance(task)
+
+    logins: list[DemoLogin] = []
+    with unit_of_work(runtime.sessions) as session:
+        audit_service.initialise(session)
+        service.sync_reference(session)
+        gs = service.get_agency_by_code(session, code=service.GENERAL_SECRETARIAT_CODE)
+        for code, name, region in REGIONAL_PARTNERS:
+            _agency(session, code=code, name=name, kind=AgencyKind.REGIONAL_PARTNER.value, region=region.value)
+        for code, name in PRIVATE_PARTNERS:
+            _agency(session, code=code, name=name, kind=AgencyKind.PRIVATE_PARTNER.value)
+        for username, roles, label in (
+            ("gs.admin", [Role.ADMINISTRATOR], "Platform administrator"),
+            ("gs.reviewer", [Role.COMPLIANCE_REVIEWER], "Compliance reviewer"),
+            ("gs.dpo", [Role.DATA_PROTECTION_OFFICER], "Data protection officer"),
+            ("gs.analyst", [Role.ANALYST], "Criminal intelligence analyst"),
+        ):
+            logins.append(
+                _user(runtime, session, seed=seed, agency=gs, username=username, roles=roles,
+                      display_name=f"{person_name('FR', _seed_int(seed, username))} ({label})")
+            )
+        advance()
+
+    for index, member in enumerate(members):
+        with unit_of_work(runtime.sessions) as session:
+            ncb = service.get_agency_by_code(session, code=service.ncb_code(member.alpha3))
+            alpha2 = member.alpha2
+            for n in range(size):
+                specialty = SPECIALTIES[(index + n) % len(SPECIALTIES)]
+                suffix = "" if n < len(SPECIALTIES) else f"-{n // len(SPECIALTIES) + 1}"
+                _agency(
+                    session,
+                    code=f"{member.alpha3}-{SPECIALTY_CODES[specialty]}{suffix}",
+                    name=f"{SPECIALTY_NAMES[specialty]} ({member.name('en')})",
+                    kind=AgencyKind.SPECIALIZED_UNIT.value,
+                    specialty=specialty.value,
+                    country=member.alpha3,
+                    region=member.region.value,
+                    parent_id=ncb.id,
+                )
+                _agency(
+                    session,
+                    code=f"{member.alpha3}-BP{n + 1}",
+                    name=f"Border post {place_name(alpha2, _seed_int(seed, member.alpha3, 'bp', n))}",
+                    kind=AgencyKind.BORDER_POST.value,
+                    country=member.alpha3,
+                    region=member.region.value,
+                    parent_id=ncb.id,
+                )
+            prefix = alpha2.lower()
+            login = _user(
+                runtime, session, seed=seed, agency=ncb, username=f"{prefix}.officer", roles=[Role.OFFICER],
+                display_name=person_name(alpha2, _seed_int(seed, member.alpha3, "officer")),
+            )
+            if member.alpha3 == SHOWCASE_COUNTRY:
+                logins.append(login)
+                border_post = service.get_agency_by_code(session, code=f"{member.alpha3}-BP1")
+                for username, roles, agency in (
+                    (f"{prefix}.supervisor", [Role.SUPERVISOR], ncb),
+                    (f"{prefix}.analyst", [Role.ANALYST], ncb),
+                    (f"{prefix}.dpo", [Role.DATA_PROTECTION_OFFICER], ncb),
+                    (f"{prefix}.admin", [Role.ADMINISTRATOR], ncb),
+                    (f"{prefix}.border", [Role.BORDER_OFFICER], border_post),
+                ):
+                    logins.append(
+                        _user(runtime, session, seed=seed, agency=agency, username=username, roles=roles,
+                              display_name=person_name(alpha2, _seed_int(seed, username)))
+                    )
+        advance()
+    with unit_of_work(runtime.sessions) as session:
+        audit_service.record(
+            session,
+            principal=operator_principal("demo"),
+            action="demo.build",
+            details={"seed": seed, "size": size, "countries": len(members)},
+        )
+    advance()
+    order = [r.value for r in Role]
+    return sorted(logins, key=lambda login: (order.index(login.role), login.username))

@@ -1,0 +1,55 @@
+"""The errors service functions raise. Each names what went wrong in words a user can act on;
+the API turns them into RFC 9457 problem documents and the portal into messages by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    reason: str
+
+
+class ServiceError(Exception):
+    """Base of all expected refusals."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, problems: list[FieldProblem] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems or []
+
+
+class InvalidInput(ServiceError):
+    status = 422
+    title = "Invalid input"
+
+    @classmethod
+    def on(cls, field: str, reason: str) -> InvalidInput:
+        return cls(f"{field}: {reason}", [FieldProblem(field, reason)])
+
+
+class NotFound(ServiceError):
+    """Absent, or not visible to the principal: the two are never told apart."""
+
+    status = 404
+    title = "Not found"
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+    title = "Forbidden"
+
+
+class AuthenticationFailed(ServiceError):
+    status = 401
+    title = "Unauthorized"
+
+
+class Conflict(ServiceError):
+    status = 409
+    title = "Conflict"

@@ -1,0 +1,1 @@
+"""Members: countries, regions, agencies, users, roles, API keys and authentication."""

@@ -1,0 +1,24 @@
+"""The running installation: settings, engine and session factory, made once per process and
+handed to the API, the portal and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bluebridge.settings import Settings
+from bluebridge.store.engine import make_engine, make_session_factory
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def start(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings)
+        return cls(settings=settings, engine=engine, sessions=make_session_factory(engine))

@@ -1,0 +1,97 @@
+"""Configuration: every setting comes from the environment (prefix ``BLUEBRIDGE_``) or a
+``.env`` file, with safe defaults for a local demo. The secret key is never a constant in the
+code: when it is not given, one is generated into the data directory on first use."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    """All settings of one Bluebridge installation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BLUEBRIDGE_", env_file=".env", extra="ignore", frozen=False
+    )
+
+    data_dir: Path = Field(default=Path("var"), description="Where local state is kept.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; default is SQLite under the data directory. "
+        "PostgreSQL as postgresql+psycopg://user:password@host/db.",
+    )
+    secret_key: SecretStr | None = Field(default=None, description="Signs and derives keys.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+
+    cookie_secure: bool = Field(default=True, description="Send cookies only over HTTPS/localhost.")
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=12, ge=1, le=72)
+    lockout_threshold: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    api_key_max_days: int = Field(default=365, ge=1, le=3650)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    password_min_length: int = Field(default=12, ge=8, le=128)
+
+    # argon2id cost; lowered only by the test suite, never in production.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    default_language: Literal["ar", "en", "es", "fr"] = "en"
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{(self.data_dir / 'bluebridge.sqlite3').resolve()}"
+
+    @property
+    def database_url_for_display(self) -> str:
+        """The database URL with any password hidden, safe for logs and error messages."""
+        return make_url(self.resolved_database_url).render_as_string(hide_password=True)
+
+    @cached_property
+    def secret(self) -> bytes:
+        """The installation's secret key, generated into the data directory on first use."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / SECRET_KEY_FILE
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            token = secrets.token_urlsafe(48)
+            # Create with owner-only permissions; never overwrite one that already exists.
+            try:
+                with path.open("x", encoding="ascii") as handle:
+                    handle.write(token)
+                path.chmod(0o600)
+            except FileExistsError:  # another worker created it first
+                pass
+        return path.read_text(encoding="ascii").strip().encode()
+
+
+def get_settings() -> Settings:
+    """Settings read from the environment now."""
+    return Settings()

@@ -1,0 +1,10 @@
+"""Imports every domain's tables so the metadata is complete for migrations and tests."""
+
+from __future__ import annotations
+
+from bluebridge.audit import models as audit_models
+from bluebridge.members import models as members_models
+from bluebridge.store.base import Base
+
+metadata = Base.metadata
+__all__ = ["audit_models", "members_models", "metadata"]
