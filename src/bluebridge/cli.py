@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -87,7 +85,9 @@ def db_upgrade() -> None:
 
     runtime = _runtime()
     _upgrade(runtime)
-    console.print(f"database at revision {migrate.current_revision(runtime.engine)}: {runtime.settings.database_url_for_display}")
+    console.print(
+        f"database at revision {migrate.current_revision(runtime.engine)}: {runtime.settings.database_url_for_display}"
+    )
 
 
 @app.command()
@@ -115,12 +115,23 @@ def serve(
 
 @app.command()
 def demo(
-    reset: Annotated[bool, typer.Option("--reset", help="Delete the existing database first.")] = False,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Delete the existing database first.")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same world.")] = 2026,
-    size: Annotated[int, typer.Option(min=1, max=1000, help="Units and border posts per country.")] = 1,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the portal after loading.")] = True,
-    countries: Annotated[str | None, typer.Option(help="Only these countries (comma-separated alpha-3), for quick runs.")] = None,
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="If the database holds data, serve it as it is.")] = False,
+    size: Annotated[
+        int, typer.Option(min=1, max=1000, help="Units and border posts per country.")
+    ] = 1,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the portal after loading.")
+    ] = True,
+    countries: Annotated[
+        str | None,
+        typer.Option(help="Only these countries (comma-separated alpha-3), for quick runs."),
+    ] = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="If the database holds data, serve it as it is.")
+    ] = False,
 ) -> None:
     """Create a deterministic demo world and print its logins, then serve it."""
     from bluebridge import demo as demo_world
@@ -141,13 +152,17 @@ def demo(
             if serve_after:
                 serve(host=None, port=None, workers=None)
             return
-        raise _fail("the database already holds data; run `bluebridge demo --reset` to replace it (everything in it is lost)")
+        raise _fail(
+            "the database already holds data; run `bluebridge demo --reset` to replace it (everything in it is lost)"
+        )
     if reset:
         demo_world.wipe(runtime)
     migrate.upgrade(runtime.engine)
     only = [c.strip().upper() for c in countries.split(",")] if countries else None
     with progress_bar() as progress:
-        logins = demo_world.build(runtime, seed=seed, size=size, only_countries=only, progress=progress)
+        logins = demo_world.build(
+            runtime, seed=seed, size=size, only_countries=only, progress=progress
+        )
     table = Table(title="Demo logins: add the authenticator key to an app such as FreeOTP or Aegis")
     for column in ("role", "user name", "agency", "authenticator key"):
         table.add_column(column, overflow="fold")
@@ -155,7 +170,9 @@ def demo(
         table.add_row(login.role, login.username, login.agency, login.totp_secret)
     console.print(table, width=max(console.width, 100))
     console.print(f"Password of every demo account: [bold]{demo_world.demo_password(seed)}[/bold]")
-    console.print(f"Portal and API: http://{settings.host}:{settings.port}/  ·  API docs: /api/docs")
+    console.print(
+        f"Portal and API: http://{settings.host}:{settings.port}/  ·  API docs: /api/docs"
+    )
     if serve_after:
         serve(host=None, port=None, workers=None)
 
@@ -167,7 +184,9 @@ def users_create(
     role: Annotated[list[Role], typer.Option(help="A role; repeat for several.")],
     display_name: Annotated[str | None, typer.Option(help="Full name.")] = None,
     email: Annotated[str | None, typer.Option()] = None,
-    password: Annotated[str | None, typer.Option(help="Read from the prompt when not given.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Read from the prompt when not given.")
+    ] = None,
 ) -> None:
     """Open an account (the first administrator is made this way)."""
     from bluebridge.members import service
@@ -190,14 +209,14 @@ def users_create(
                 roles=[r.value for r in role],
                 password=password,
             )
-            console.print(f"created user {user.username} (id {user.id}) in {agency_row.code}; the password must be changed at first sign-in")
+            console.print(
+                f"created user {user.username} (id {user.id}) in {agency_row.code}; the password must be changed at first sign-in"
+            )
     except ServiceError as exc:
         raise _fail(_describe(exc)) from None
 
 
 def _describe(exc: ServiceError) -> str:
-    if exc.problems:
-        return exc.detail + ": " + "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
     return exc.detail
 
 
@@ -214,14 +233,23 @@ def users_list(
     try:
         with unit_of_work(runtime.sessions) as session:
             agency_id = service.get_agency_by_code(session, code=agency).id if agency else None
-            result = service.list_users(session, principal=principal, agency_id=agency_id, page=page, per_page=100)
-            table = Table(title=f"Users (page {result.page} of {result.pages}, {result.total} in all)")
+            result = service.list_users(
+                session, principal=principal, agency_id=agency_id, page=page, per_page=100
+            )
+            table = Table(
+                title=f"Users (page {result.page} of {result.pages}, {result.total} in all)"
+            )
             for column in ("id", "user name", "name", "agency", "roles", "active", "2FA"):
                 table.add_column(column)
             for user in result.items:
                 table.add_row(
-                    str(user.id), user.username, user.display_name, user.agency.code,
-                    ", ".join(user.roles), "yes" if user.active else "no", "yes" if user.totp_confirmed else "no",
+                    str(user.id),
+                    user.username,
+                    user.display_name,
+                    user.agency.code,
+                    ", ".join(user.roles),
+                    "yes" if user.active else "no",
+                    "yes" if user.totp_confirmed else "no",
                 )
             console.print(table)
     except ServiceError as exc:
@@ -231,7 +259,9 @@ def users_list(
 @users_app.command("reset-password")
 def users_reset_password(
     username: Annotated[str, typer.Argument()],
-    password: Annotated[str | None, typer.Option(help="Read from the prompt when not given.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Read from the prompt when not given.")
+    ] = None,
 ) -> None:
     """Set a temporary password, to be changed at the next sign-in, and lift any lockout."""
     from sqlalchemy import select
@@ -245,10 +275,18 @@ def users_reset_password(
     principal = operator_principal(_operator())
     try:
         with unit_of_work(runtime.sessions) as session:
-            user_id = session.scalar(select(User.id).where(User.username == username.strip().lower()))
+            user_id = session.scalar(
+                select(User.id).where(User.username == username.strip().lower())
+            )
             if user_id is None:
                 raise _fail(f"no user named {username!r}")
-            service.reset_password(session, settings=runtime.settings, principal=principal, user_id=user_id, new_password=password)
+            service.reset_password(
+                session,
+                settings=runtime.settings,
+                principal=principal,
+                user_id=user_id,
+                new_password=password,
+            )
     except ServiceError as exc:
         raise _fail(_describe(exc)) from None
     console.print(f"temporary password set for {username}")
@@ -278,14 +316,18 @@ def apikeys_create(
                 roles=[r.value for r in role],
                 expires_in_days=days,
             )
-            errors.print(f"key {key.prefix} for {agency_row.code}, expires {key.expires_at:%Y-%m-%d}; copy it now, it is not shown again:")
+            errors.print(
+                f"key {key.prefix} for {agency_row.code}, expires {key.expires_at:%Y-%m-%d}; copy it now, it is not shown again:"
+            )
     except ServiceError as exc:
         raise _fail(_describe(exc)) from None
     print(plaintext)
 
 
 @apikeys_app.command("revoke")
-def apikeys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix (or the whole key).")]) -> None:
+def apikeys_revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix (or the whole key).")],
+) -> None:
     """Revoke a key at once."""
     from bluebridge.members import service
     from bluebridge.members.security import parse_api_key
@@ -315,9 +357,13 @@ def audit_verify() -> None:
         total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
         with progress_bar() as progress:
             task = progress.add_task("verifying the audit chain", total=total)
-            report = audit_service.verify_chain(session, progress=lambda n: progress.advance(task, n))
+            report = audit_service.verify_chain(
+                session, progress=lambda n: progress.advance(task, n)
+            )
     if report.problem is not None:
-        errors.print(f"[red]audit chain broken at event {report.problem.seq}: {report.problem.reason}[/red] ({report.events_checked} events before it are intact)")
+        errors.print(
+            f"[red]audit chain broken at event {report.problem.seq}: {report.problem.reason}[/red] ({report.events_checked} events before it are intact)"
+        )
         raise typer.Exit(code=1)
     console.print(f"audit chain intact: {report.events_checked} events")
     with unit_of_work(runtime.sessions) as session:
@@ -329,9 +375,5 @@ def audit_verify() -> None:
         )
 
 
-def main() -> None:  # pragma: no cover - the console script is `app`
-    app()
-
-
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    app()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -74,22 +75,70 @@ def demo_totp_secret(seed: int, username: str) -> str:
     return base64.b32encode(digest).decode()
 
 
+# ISO 15924 script codes (from CLDR's likely subtags) to the first word of Unicode letter names.
+UNICODE_SCRIPT_WORDS: dict[str, frozenset[str]] = {
+    "Latn": frozenset({"LATIN"}),
+    "Arab": frozenset({"ARABIC"}),
+    "Cyrl": frozenset({"CYRILLIC"}),
+    "Grek": frozenset({"GREEK"}),
+    "Hebr": frozenset({"HEBREW"}),
+    "Kore": frozenset({"HANGUL"}),
+    "Jpan": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "Hans": frozenset({"CJK"}),
+    "Hant": frozenset({"CJK"}),
+    "Thai": frozenset({"THAI"}),
+    "Deva": frozenset({"DEVANAGARI"}),
+    "Beng": frozenset({"BENGALI"}),
+    "Ethi": frozenset({"ETHIOPIC"}),
+    "Geor": frozenset({"GEORGIAN"}),
+    "Armn": frozenset({"ARMENIAN"}),
+    "Taml": frozenset({"TAMIL"}),
+    "Gujr": frozenset({"GUJARATI"}),
+    "Sinh": frozenset({"SINHALA"}),
+}
+
+
+# Languages whose names put the family name first, and the separator they use.
+FAMILY_NAME_FIRST = {"zh": "", "ko": "", "ja": " ", "hu": " ", "vi": " "}
+
+
+def _script_words(text: str) -> set[str]:
+    return {unicodedata.name(ch, "UNKNOWN").split()[0] for ch in text if ch.isalpha()}
+
+
+def _language_script(language: str) -> str | None:
+    likely = get_global("likely_subtags").get(language)
+    if not likely:
+        return None
+    parts = str(likely).split("_")
+    return parts[1] if len(parts) > 2 else None
+
+
+def _writes_in_script(locale: str, script: str | None) -> bool:
+    """True when the locale's person names really come in the script (some Faker locales
+    fall back to English names)."""
+    if script is None or script not in UNICODE_SCRIPT_WORDS:
+        return True
+    sample = _faker(locale)
+    sample.seed_instance(0)
+    return bool(_script_words(f"{sample.first_name()} {sample.last_name()}") & UNICODE_SCRIPT_WORDS[script])
+
+
 @cache
 def faker_locale(alpha2: str) -> str:
     """The Faker locale that best writes names of a country, in its own script."""
     available = faker.config.AVAILABLE_LOCALES
     languages = get_global("territory_languages").get(alpha2, {})
     ranked = sorted(languages.items(), key=lambda kv: -float(kv[1].get("population_percent", 0)))
-    for language, _info in ranked:
-        exact = f"{language}_{alpha2}"
-        if exact in available:
-            return exact
     for language, info in ranked:
-        if info.get("official_status") is None:
+        if info.get("official_status") is None and f"{language}_{alpha2}" not in available:
             continue
-        same_language = sorted(loc for loc in available if loc.split("_")[0] == language)
-        if same_language:
-            return same_language[0]
+        script = _language_script(language)
+        candidates = [f"{language}_{alpha2}"] if f"{language}_{alpha2}" in available else []
+        candidates += sorted(loc for loc in available if loc.split("_")[0] == language)
+        for locale in candidates:
+            if _writes_in_script(locale, script):
+                return locale
     in_country = sorted(loc for loc in available if loc.endswith("_" + alpha2))
     return in_country[0] if in_country else "en_US"
 
@@ -101,9 +150,14 @@ def _faker(locale: str) -> Faker:
 
 def person_name(alpha2: str, seed: int) -> str:
     """A plausible person name for the country, in its script; the same for the same seed."""
-    generator = _faker(faker_locale(alpha2))
+    locale = faker_locale(alpha2)
+    generator = _faker(locale)
     generator.seed_instance(seed)
-    return str(generator.name())
+    given, family = generator.first_name(), generator.last_name()
+    language = locale.split("_")[0]
+    if language in FAMILY_NAME_FIRST:
+        return f"{family}{FAMILY_NAME_FIRST[language]}{given}"
+    return f"{given} {family}"
 
 
 def place_name(alpha2: str, seed: int) -> str:
@@ -183,11 +237,15 @@ def build(
 ) -> list[DemoLogin]:
     """Load the demo world into an empty, migrated database; returns the showcase logins."""
     members = [
-        m for m in reference.member_countries() if only_countries is None or m.alpha3 in only_countries
+        m
+        for m in reference.member_countries()
+        if only_countries is None or m.alpha3 in only_countries
     ]
     if only_countries is not None and SHOWCASE_COUNTRY not in only_countries:
         raise ValueError(f"the demo's showcase country {SHOWCASE_COUNTRY} must be included")
-    task = progress.add_task("building the demo world", total=len(members) + 2) if progress else None
+    task = (
+        progress.add_task("building the demo world", total=len(members) + 2) if progress else None
+    )
 
     def advance() -> None:
         if progress is not None and task is not None:
@@ -199,7 +257,13 @@ def build(
         service.sync_reference(session)
         gs = service.get_agency_by_code(session, code=service.GENERAL_SECRETARIAT_CODE)
         for code, name, region in REGIONAL_PARTNERS:
-            _agency(session, code=code, name=name, kind=AgencyKind.REGIONAL_PARTNER.value, region=region.value)
+            _agency(
+                session,
+                code=code,
+                name=name,
+                kind=AgencyKind.REGIONAL_PARTNER.value,
+                region=region.value,
+            )
         for code, name in PRIVATE_PARTNERS:
             _agency(session, code=code, name=name, kind=AgencyKind.PRIVATE_PARTNER.value)
         for username, roles, label in (
@@ -209,8 +273,15 @@ def build(
             ("gs.analyst", [Role.ANALYST], "Criminal intelligence analyst"),
         ):
             logins.append(
-                _user(runtime, session, seed=seed, agency=gs, username=username, roles=roles,
-                      display_name=f"{person_name('FR', _seed_int(seed, username))} ({label})")
+                _user(
+                    runtime,
+                    session,
+                    seed=seed,
+                    agency=gs,
+                    username=username,
+                    roles=roles,
+                    display_name=f"{person_name('FR', _seed_int(seed, username))} ({label})",
+                )
             )
         advance()
 
@@ -242,7 +313,12 @@ def build(
                 )
             prefix = alpha2.lower()
             login = _user(
-                runtime, session, seed=seed, agency=ncb, username=f"{prefix}.officer", roles=[Role.OFFICER],
+                runtime,
+                session,
+                seed=seed,
+                agency=ncb,
+                username=f"{prefix}.officer",
+                roles=[Role.OFFICER],
                 display_name=person_name(alpha2, _seed_int(seed, member.alpha3, "officer")),
             )
             if member.alpha3 == SHOWCASE_COUNTRY:
@@ -256,8 +332,15 @@ def build(
                     (f"{prefix}.border", [Role.BORDER_OFFICER], border_post),
                 ):
                     logins.append(
-                        _user(runtime, session, seed=seed, agency=agency, username=username, roles=roles,
-                              display_name=person_name(alpha2, _seed_int(seed, username)))
+                        _user(
+                            runtime,
+                            session,
+                            seed=seed,
+                            agency=agency,
+                            username=username,
+                            roles=roles,
+                            display_name=person_name(alpha2, _seed_int(seed, username)),
+                        )
                     )
         advance()
     with unit_of_work(runtime.sessions) as session:

@@ -19,9 +19,12 @@ class ServiceError(Exception):
     title = "Bad request"
 
     def __init__(self, detail: str, problems: list[FieldProblem] | None = None) -> None:
+        self.problems = problems or []
+        # The detail names every problem, so a log line or a CLI message is complete alone.
+        if self.problems and not detail.startswith(self.problems[0].field + ":"):
+            detail = f"{detail}: " + "; ".join(f"{p.field}: {p.reason}" for p in self.problems)
         super().__init__(detail)
         self.detail = detail
-        self.problems = problems or []
 
 
 class InvalidInput(ServiceError):

@@ -4,6 +4,7 @@ Every service asks here; no other module decides."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, true
+from sqlalchemy.orm import QueryableAttribute
 
 from bluebridge.access.principal import Principal, Role
 from bluebridge.errors import PermissionDenied
@@ -38,7 +39,9 @@ def require_agency_administration(principal: Principal, agency_id: int) -> None:
         raise PermissionDenied("you may administer only your own agency")
 
 
-def administered_agencies_filter(principal: Principal, agency_id_column: ColumnElement[int]) -> ColumnElement[bool]:
+def administered_agencies_filter(
+    principal: Principal, agency_id_column: QueryableAttribute[int] | ColumnElement[int]
+) -> ColumnElement[bool]:
     """A WHERE clause limiting rows to the agencies the principal administers."""
     if is_platform_administrator(principal):
         return true()

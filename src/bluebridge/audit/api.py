@@ -80,11 +80,16 @@ def list_events(
 @router.get("/verify", response_model=ChainReportOut, summary="Check the whole chain")
 def verify(session: DbSession, principal: ApiPrincipal) -> ChainReportOut:
     if not rules.is_platform_administrator(principal) and not (
-        principal.agency_kind == rules.GENERAL_SECRETARIAT and principal.has_role(Role.DATA_PROTECTION_OFFICER)
+        principal.agency_kind == rules.GENERAL_SECRETARIAT
+        and principal.has_role(Role.DATA_PROTECTION_OFFICER)
     ):
-        raise PermissionDenied("only the General Secretariat's administrators and DPO check the chain")
+        raise PermissionDenied(
+            "only the General Secretariat's administrators and DPO check the chain"
+        )
     report = service.verify_chain(session)
-    service.record(session, principal=principal, action="audit.verify", details={"intact": report.intact})
+    service.record(
+        session, principal=principal, action="audit.verify", details={"intact": report.intact}
+    )
     return ChainReportOut(
         intact=report.intact,
         events_checked=report.events_checked,

@@ -15,12 +15,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import ColumnElement, event, false, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from bluebridge.access.principal import Principal, RequestContext
+from bluebridge.access import rules
+from bluebridge.access.principal import Principal, RequestContext, Role
 from bluebridge.audit.models import AuditEvent, AuditHead
 from bluebridge.store.base import utcnow
+from bluebridge.store.pagination import Page, paginate
 
 GENESIS_HASH = "0" * 64
 _PENDING_KEY = "bluebridge.audit.pending"
@@ -51,7 +53,9 @@ def mask_secrets(details: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _canonical(details: Mapping[str, Any]) -> str:
-    return json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(
+        details, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
 
 
 def _timestamp(value: dt.datetime) -> str:
@@ -209,7 +213,11 @@ def verify_chain(
             return ChainReport(checked, ChainProblem(expected_seq, "event missing (deleted)"))
         if row.prev_hash != previous:
             return ChainReport(
-                checked, ChainProblem(row.seq, "does not follow the event before it (reordered or an earlier event deleted)")
+                checked,
+                ChainProblem(
+                    row.seq,
+                    "does not follow the event before it (reordered or an earlier event deleted)",
+                ),
             )
         if event_hash(row) != row.hash:
             return ChainReport(checked, ChainProblem(row.seq, "content edited (hash mismatch)"))
@@ -223,14 +231,9 @@ def verify_chain(
     return ChainReport(checked, None)
 
 
-def _visible_events_filter(principal: Principal) -> Any:
+def _visible_events_filter(principal: Principal) -> ColumnElement[bool]:
     """Who reads the log: the platform's administrators and data protection officers all of
     it; a country's data protection officer or administrator, the events of its country."""
-    from sqlalchemy import false, or_, true
-
-    from bluebridge.access import rules
-    from bluebridge.access.principal import Role
-
     if principal.is_operator:
         return true()
     if principal.agency_kind == rules.GENERAL_SECRETARIAT and principal.has_role(
@@ -238,7 +241,9 @@ def _visible_events_filter(principal: Principal) -> Any:
     ):
         return true()
     if principal.country and principal.has_role(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER):
-        return or_(AuditEvent.country == principal.country, AuditEvent.object_country == principal.country)
+        return or_(
+            AuditEvent.country == principal.country, AuditEvent.object_country == principal.country
+        )
     return false()
 
 
@@ -252,14 +257,12 @@ def list_events(
     actor_name: str | None = None,
     page: int = 1,
     per_page: int = 50,
-) -> Any:
+) -> Page[AuditEvent]:
     """Audit events the principal may read, newest first. Reading the log is itself audited."""
-    from bluebridge.access import rules
-    from bluebridge.access.principal import Role
-    from bluebridge.store.pagination import paginate
-
     rules.require_role(principal, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER)
-    query = select(AuditEvent).where(_visible_events_filter(principal)).order_by(AuditEvent.seq.desc())
+    query = (
+        select(AuditEvent).where(_visible_events_filter(principal)).order_by(AuditEvent.seq.desc())
+    )
     if action:
         query = query.where(AuditEvent.action == action)
     if object_type:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, status
 from bluebridge.api.deps import ApiPrincipal, DbSession, SettingsDep
 from bluebridge.errors import NotFound
 from bluebridge.members import reference, service
+from bluebridge.members.models import AgencyKind
 from bluebridge.members.schemas import (
     AgencyCreate,
     AgencyOut,
@@ -23,7 +24,6 @@ from bluebridge.members.schemas import (
     UserOut,
     UserUpdate,
 )
-from bluebridge.members.models import AgencyKind
 from bluebridge.store.pagination import Page
 
 router = APIRouter(tags=["members"])
@@ -31,6 +31,9 @@ router = APIRouter(tags=["members"])
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 PerPage = Annotated[int, Query(ge=1, le=200)]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# Ids are 32-bit in the store: a larger filter value fails in the driver (SQLite raises
+# OverflowError), so it is refused here as invalid input.
+AgencyFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
 def _page(page: Page[object], shape: type) -> dict[str, object]:
@@ -108,7 +111,9 @@ def list_agencies(
 
 @router.get("/agencies/{agency_id}", response_model=AgencyOut)
 def get_agency(session: DbSession, principal: ApiPrincipal, agency_id: Id) -> AgencyOut:
-    return AgencyOut.model_validate(service.get_agency(session, principal=principal, agency_id=agency_id))
+    return AgencyOut.model_validate(
+        service.get_agency(session, principal=principal, agency_id=agency_id)
+    )
 
 
 @router.post("/agencies", response_model=AgencyOut, status_code=status.HTTP_201_CREATED)
@@ -130,7 +135,7 @@ def create_agency(session: DbSession, principal: ApiPrincipal, body: AgencyCreat
 def list_users(
     session: DbSession,
     principal: ApiPrincipal,
-    agency_id: Annotated[int | None, Query(ge=1)] = None,
+    agency_id: AgencyFilter = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
@@ -165,7 +170,9 @@ def get_user(session: DbSession, principal: ApiPrincipal, user_id: Id) -> UserOu
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(session: DbSession, principal: ApiPrincipal, user_id: Id, body: UserUpdate) -> UserOut:
+def update_user(
+    session: DbSession, principal: ApiPrincipal, user_id: Id, body: UserUpdate
+) -> UserOut:
     user = service.update_user(
         session,
         principal=principal,
@@ -178,26 +185,38 @@ def update_user(session: DbSession, principal: ApiPrincipal, user_id: Id, body: 
     return UserOut.model_validate(user)
 
 
-@router.post("/users/{user_id}/password", response_model=UserOut, summary="Set a temporary password")
+@router.post(
+    "/users/{user_id}/password", response_model=UserOut, summary="Set a temporary password"
+)
 def reset_password(
-    session: DbSession, settings: SettingsDep, principal: ApiPrincipal, user_id: Id, body: PasswordReset
+    session: DbSession,
+    settings: SettingsDep,
+    principal: ApiPrincipal,
+    user_id: Id,
+    body: PasswordReset,
 ) -> UserOut:
     user = service.reset_password(
-        session, settings=settings, principal=principal, user_id=user_id, new_password=body.new_password
+        session,
+        settings=settings,
+        principal=principal,
+        user_id=user_id,
+        new_password=body.new_password,
     )
     return UserOut.model_validate(user)
 
 
 @router.post("/users/{user_id}/unlock", response_model=UserOut)
 def unlock_user(session: DbSession, principal: ApiPrincipal, user_id: Id) -> UserOut:
-    return UserOut.model_validate(service.unlock_user(session, principal=principal, user_id=user_id))
+    return UserOut.model_validate(
+        service.unlock_user(session, principal=principal, user_id=user_id)
+    )
 
 
 @router.get("/api-keys", response_model=PageOut[ApiKeyOut], summary="Keys you administer")
 def list_api_keys(
     session: DbSession,
     principal: ApiPrincipal,
-    agency_id: Annotated[int | None, Query(ge=1)] = None,
+    agency_id: AgencyFilter = None,
     include_revoked: bool = False,
     page: PageNumber = 1,
     per_page: PerPage = 50,
@@ -226,9 +245,13 @@ def create_api_key(
         roles=[r.value for r in body.roles],
         expires_in_days=body.expires_in_days,
     )
-    return ApiKeyCreated.model_validate({**ApiKeyOut.model_validate(key).model_dump(), "key": plaintext})
+    return ApiKeyCreated.model_validate(
+        {**ApiKeyOut.model_validate(key).model_dump(), "key": plaintext}
+    )
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyOut, summary="Revoke a key")
 def revoke_api_key(session: DbSession, principal: ApiPrincipal, key_id: Id) -> ApiKeyOut:
-    return ApiKeyOut.model_validate(service.revoke_api_key(session, principal=principal, key_id=key_id))
+    return ApiKeyOut.model_validate(
+        service.revoke_api_key(session, principal=principal, key_id=key_id)
+    )

@@ -80,7 +80,9 @@ def principal_for_user(user: User, context: RequestContext, *, second_factor: bo
 
 def second_factor_required(user: User) -> bool:
     """Required for roles that publish, review or administer; used whenever enrolled."""
-    return user.totp_confirmed or bool(ROLES_REQUIRING_SECOND_FACTOR.intersection(Role(r) for r in user.roles))
+    return user.totp_confirmed or bool(
+        ROLES_REQUIRING_SECOND_FACTOR.intersection(Role(r) for r in user.roles)
+    )
 
 
 def _throttle(session: Session, username: str) -> LoginThrottle:
@@ -93,7 +95,11 @@ def _throttle(session: Session, username: str) -> LoginThrottle:
 
 def _locked_until(session: Session, username: str) -> dt.datetime | None:
     throttle = session.get(LoginThrottle, username)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > utcnow():
+    if (
+        throttle is not None
+        and throttle.locked_until is not None
+        and throttle.locked_until > utcnow()
+    ):
         return throttle.locked_until
     return None
 
@@ -293,7 +299,11 @@ def change_own_password(
     user.password_changed_at = utcnow()
     user.must_change_password = False
     audit.record(
-        session, principal=principal, action="user.password_change", object_type="user", object_id=user.id
+        session,
+        principal=principal,
+        action="user.password_change",
+        object_type="user",
+        object_id=user.id,
     )
 
 
@@ -352,22 +362,36 @@ def end_web_session(session: Session, *, token: str, principal: Principal | None
     if web_session is not None and not web_session.revoked:
         web_session.revoked = True
         if principal is not None:
-            audit.record(session, principal=principal, action="logout", object_type="user", object_id=web_session.user_id)
+            audit.record(
+                session,
+                principal=principal,
+                action="logout",
+                object_type="user",
+                object_id=web_session.user_id,
+            )
 
 
 def purge_dead_sessions(session: Session) -> int:
     """Delete revoked and expired sessions and stale throttles; returns rows removed."""
     now = utcnow()
-    removed = session.execute(
-        delete(WebSession).where((WebSession.revoked.is_(True)) | (WebSession.expires_at < now))
-    ).rowcount
-    removed += session.execute(
-        delete(LoginThrottle).where(
-            LoginThrottle.last_failure_at < now - dt.timedelta(days=1),
-            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+    removed = _rowcount(
+        session.execute(
+            delete(WebSession).where((WebSession.revoked.is_(True)) | (WebSession.expires_at < now))
         )
-    ).rowcount
-    return int(removed or 0)
+    )
+    removed += _rowcount(
+        session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_failure_at < now - dt.timedelta(days=1),
+                (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+            )
+        )
+    )
+    return removed
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # ---------------------------------------------------------------- API keys
@@ -375,9 +399,7 @@ def purge_dead_sessions(session: Session) -> int:
 API_KEY_FAILURE = "Invalid, expired or revoked API key."
 
 
-def authenticate_api_key(
-    session: Session, *, presented: str, context: RequestContext
-) -> Principal:
+def authenticate_api_key(session: Session, *, presented: str, context: RequestContext) -> Principal:
     """The principal behind an API key; raises AuthenticationFailed (audited) otherwise."""
     prefix = parse_api_key(presented)
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None

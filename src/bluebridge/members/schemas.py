@@ -79,7 +79,9 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
-    password: str = Field(min_length=1, max_length=256, description="Temporary; changed at first sign-in.")
+    password: str = Field(
+        min_length=1, max_length=256, description="Temporary; changed at first sign-in."
+    )
 
 
 class UserUpdate(BaseModel):

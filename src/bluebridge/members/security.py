@@ -29,7 +29,9 @@ def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher
 
 def password_hasher(settings: Settings) -> PasswordHasher:
     """The argon2id hasher with the installation's cost parameters."""
-    return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+    return _hasher(
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
 
 
 def hash_password(settings: Settings, password: str) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bluebridge.access import rules
@@ -39,11 +40,15 @@ ROLES_BY_AGENCY_KIND: dict[AgencyKind, frozenset[Role]] = {
     AgencyKind.GENERAL_SECRETARIAT: frozenset(Role),
     AgencyKind.NCB: frozenset(Role) - {Role.COMPLIANCE_REVIEWER},
     AgencyKind.SPECIALIZED_UNIT: frozenset(
-        {Role.OFFICER, Role.SUPERVISOR, Role.ANALYST, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
+        {
+            Role.OFFICER,
+            Role.SUPERVISOR,
+            Role.ANALYST,
+            Role.ADMINISTRATOR,
+            Role.DATA_PROTECTION_OFFICER,
+        }
     ),
-    AgencyKind.BORDER_POST: frozenset(
-        {Role.BORDER_OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}
-    ),
+    AgencyKind.BORDER_POST: frozenset({Role.BORDER_OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     AgencyKind.REGIONAL_PARTNER: frozenset(
         {Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}
     ),
@@ -267,9 +272,7 @@ def _validate_roles(agency: Agency, roles: Iterable[str], field: str = "roles") 
 def check_password_strength(settings: Settings, password: str, username: str) -> None:
     """Refuse short passwords and passwords built on the user name."""
     if len(password) < settings.password_min_length:
-        raise InvalidInput.on(
-            "password", f"use at least {settings.password_min_length} characters"
-        )
+        raise InvalidInput.on("password", f"use at least {settings.password_min_length} characters")
     if len(password) > 256:
         raise InvalidInput.on("password", "use at most 256 characters")
     if username and username.lower() in password.lower():
@@ -299,7 +302,9 @@ def create_user(
     problems: list[FieldProblem] = []
     if not USERNAME_PATTERN.match(username):
         problems.append(
-            FieldProblem("username", "use 3-64 lower-case letters, digits, dots, hyphens or underscores")
+            FieldProblem(
+                "username", "use 3-64 lower-case letters, digits, dots, hyphens or underscores"
+            )
         )
     display_name = display_name.strip()
     if not display_name or len(display_name) > 200:
@@ -381,7 +386,9 @@ def list_users(
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
-            or_(func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern))
+            or_(
+                func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern)
+            )
         )
     return paginate(session, query, page=page, per_page=per_page)
 
@@ -627,22 +634,26 @@ def revoke_api_key(session: Session, *, principal: Principal, key_id: int) -> Ap
 
 def count_dashboard(session: Session, *, principal: Principal) -> dict[str, int]:
     """Figures for the dashboard, each limited to what the principal may see."""
+
+    def count(query: Select[Any]) -> int:
+        return int(session.execute(query).scalar_one())
+
     figures = {
-        "members": session.scalar(select(func.count()).select_from(Country)) or 0,
-        "agencies": session.scalar(select(func.count()).select_from(Agency)) or 0,
+        "members": count(select(func.count()).select_from(Country)),
+        "agencies": count(select(func.count()).select_from(Agency)),
     }
     if principal.has_role(Role.ADMINISTRATOR):
-        figures["users"] = session.scalar(
+        figures["users"] = count(
             select(func.count())
             .select_from(User)
             .where(rules.administered_agencies_filter(principal, User.agency_id))
-        ) or 0
-        figures["api_keys"] = session.scalar(
+        )
+        figures["api_keys"] = count(
             select(func.count())
             .select_from(ApiKey)
             .where(
                 rules.administered_agencies_filter(principal, ApiKey.agency_id),
                 ApiKey.revoked_at.is_(None),
             )
-        ) or 0
+        )
     return figures

@@ -178,9 +178,7 @@ def negotiate_language(cookie_value: str | None, accept_language: str | None, de
     return fallback
 
 
-# The language of the page being rendered. A ContextVar is per thread and per asyncio task, so
-# concurrent renders in other languages never see it; the gettext callables installed once in the
-# shared Environment read it, so templates stay compiled once, and imported macros translate too.
+# Thread-safe: a ContextVar is per thread/task, read by gettext globals (imported macros too).
 _active_language: ContextVar[str | None] = ContextVar("bluebridge_language", default=None)
 
 

@@ -112,7 +112,8 @@ class Visitor:
             principal=principal,
             user=self.user if self.complete else None,
             principal_is_admin=principal is not None and principal.has_role(Role.ADMINISTRATOR),
-            principal_is_platform_admin=principal is not None and rules.is_platform_administrator(principal),
+            principal_is_platform_admin=principal is not None
+            and rules.is_platform_administrator(principal),
             may_read_audit=principal is not None
             and principal.has_role(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER),
             csrf_token=self.csrf,
@@ -138,7 +139,9 @@ class Visitor:
         response = RedirectResponse(path, status_code=303)
         self.finish(response)
         if flash is not None:
-            self._set_cookie(response, FLASH_COOKIE, urllib.parse.quote(f"{flash[0]}|{flash[1]}"), max_age=60)
+            self._set_cookie(
+                response, FLASH_COOKIE, urllib.parse.quote(f"{flash[0]}|{flash[1]}"), max_age=60
+            )
         return response
 
     def finish(self, response: Response) -> None:
@@ -149,7 +152,9 @@ class Visitor:
             response.delete_cookie(FLASH_COOKIE, path="/")
         response.headers["cache-control"] = "no-store"
 
-    def _set_cookie(self, response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
+    def _set_cookie(
+        self, response: Response, name: str, value: str, *, max_age: int | None = None
+    ) -> None:
         response.set_cookie(
             name,
             value,
@@ -161,7 +166,12 @@ class Visitor:
         )
 
     def sign_in(self, response: Response, token: str) -> None:
-        self._set_cookie(response, SESSION_COOKIE, token, max_age=self.runtime.settings.session_absolute_hours * 3600)
+        self._set_cookie(
+            response,
+            SESSION_COOKIE,
+            token,
+            max_age=self.runtime.settings.session_absolute_hours * 3600,
+        )
 
     def sign_out(self, response: Response) -> None:
         response.delete_cookie(SESSION_COOKIE, path="/")

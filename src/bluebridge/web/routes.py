@@ -11,7 +11,8 @@ import segno
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bluebridge.access.principal import Role
+from bluebridge.access import rules
+from bluebridge.access.principal import Channel, Role
 from bluebridge.api.deps import DbSession, client_address, request_context
 from bluebridge.api.problems import problem_response
 from bluebridge.audit import service as audit_service
@@ -19,7 +20,6 @@ from bluebridge.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bluebridge.members import authentication as auth
 from bluebridge.members import reference, service
 from bluebridge.members.models import AgencyKind, UnitSpecialty
-from bluebridge.access.principal import Channel
 from bluebridge.web import i18n
 from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import (
@@ -95,7 +95,11 @@ def login(
         else:
             message = _("Unknown user name or wrong password.")
         return visitor.render(
-            "login.html", status_code=401, next=safe_next(next), errors={"_": message}, username=username
+            "login.html",
+            status_code=401,
+            next=safe_next(next),
+            errors={"_": message},
+            username=username,
         )
     stage = "complete" if result.step is auth.SignInStep.DONE else result.step.value
     token = auth.start_web_session(
@@ -168,11 +172,19 @@ def second_factor(
         return _complete_sign_in(visitor, next)
     if result.step is auth.SignInStep.LOCKED:
         visitor.web_session.revoked = True
-        response = visitor.redirect("/login", flash=("error", _("Too many failed sign-ins: this account is locked for now.")))
+        response = visitor.redirect(
+            "/login",
+            flash=("error", _("Too many failed sign-ins: this account is locked for now.")),
+        )
         visitor.sign_out(response)
         return response
     return visitor.render(
-        "second_factor.html", status_code=401, next=safe_next(next), errors={"code": _("This code is not valid. Enter the current code from your authenticator.")}
+        "second_factor.html",
+        status_code=401,
+        next=safe_next(next),
+        errors={
+            "code": _("This code is not valid. Enter the current code from your authenticator.")
+        },
     )
 
 
@@ -224,7 +236,9 @@ def enrol(
         "enrol.html",
         status_code=401,
         next=safe_next(next),
-        errors={"code": _("This code is not valid. Enter the current code from your authenticator.")},
+        errors={
+            "code": _("This code is not valid. Enter the current code from your authenticator.")
+        },
         qr=_qr_data_uri(uri),
         secret=auth.enrolment_secret(settings, visitor.web_session.user),
     )
@@ -243,7 +257,9 @@ def logout(request: Request, session: DbSession, csrf_token: Csrf) -> Response:
 
 
 @router.get("/language/{code}")
-def switch_language(request: Request, session: DbSession, code: str, next: str | None = None) -> Response:
+def switch_language(
+    request: Request, session: DbSession, code: str, next: str | None = None
+) -> Response:
     visitor = visit(request, session)
     lang = code if code in i18n.LANGUAGES else visitor.lang
     if visitor.complete and visitor.user is not None:
@@ -277,7 +293,9 @@ def change_password(
     _checked(visitor, csrf_token)
     if new_password != confirm_password:
         return visitor.render(
-            "password.html", status_code=422, errors={"confirm_password": _("The two new passwords differ.")}
+            "password.html",
+            status_code=422,
+            errors={"confirm_password": _("The two new passwords differ.")},
         )
     try:
         auth.change_own_password(
@@ -302,9 +320,17 @@ def dashboard(request: Request, session: DbSession) -> Response:
     if (redirect := _require_complete_password(visitor)) is not None:
         return redirect
     figures = service.count_dashboard(session, principal=principal)
-    agency = service.get_agency(session, principal=principal, agency_id=principal.agency_id or 0) if principal.agency_id else None
+    agency = (
+        service.get_agency(session, principal=principal, agency_id=principal.agency_id or 0)
+        if principal.agency_id
+        else None
+    )
     regions = [
-        (region, reference.REGION_NAMES[region].get(visitor.lang, reference.REGION_NAMES[region]["en"]), len(reference.countries_in_region(region)))
+        (
+            region,
+            reference.REGION_NAMES[region].get(visitor.lang, reference.REGION_NAMES[region]["en"]),
+            len(reference.countries_in_region(region)),
+        )
         for region in reference.Region
     ]
     return visitor.render(
@@ -313,7 +339,9 @@ def dashboard(request: Request, session: DbSession) -> Response:
         agency=agency,
         regions=regions,
         region_max=max(count for _, _, count in regions),
-        country_name=_country_name(agency.country, visitor.lang) if agency and agency.country else None,
+        country_name=_country_name(agency.country, visitor.lang)
+        if agency and agency.country
+        else None,
         **_labels(visitor),
     )
 
@@ -363,7 +391,8 @@ def _labels(visitor: Visitor) -> dict[str, Any]:
         "specialty_labels": {k.value: _(v) for k, v in SPECIALTY_LABELS.items()},
         "role_labels": {k.value: _(v) for k, v in ROLE_LABELS.items()},
         "countries": sorted(
-            ((m.alpha3, m.name(visitor.lang)) for m in reference.member_countries()), key=lambda c: c[1]
+            ((m.alpha3, m.name(visitor.lang)) for m in reference.member_countries()),
+            key=lambda c: c[1],
         ),
     }
 
@@ -383,7 +412,13 @@ def agencies(
         return redirect
     kind = kind if kind in {k.value for k in AgencyKind} else None
     result = service.list_agencies(
-        session, principal=principal, country=country or None, kind=kind, search=q, page=page, per_page=50
+        session,
+        principal=principal,
+        country=country or None,
+        kind=kind,
+        search=q,
+        page=page,
+        per_page=50,
     )
     names = service.country_names(visitor.lang)
     return visitor.render(
@@ -439,8 +474,16 @@ def create_agency(
             specialty=unit,
         )
     except (InvalidInput, Conflict) as exc:
-        return visitor.render("agency_new.html", status_code=422, errors=_errors(exc), values=values, **_labels(visitor))
-    return visitor.redirect(f"/admin/agencies?q={agency.code}", flash=("success", _("The agency has been created.")))
+        return visitor.render(
+            "agency_new.html",
+            status_code=422,
+            errors=_errors(exc),
+            values=values,
+            **_labels(visitor),
+        )
+    return visitor.redirect(
+        f"/admin/agencies?q={agency.code}", flash=("success", _("The agency has been created."))
+    )
 
 
 # ---------------------------------------------------------------- users
@@ -463,8 +506,10 @@ def users(
 
 def _administered_agencies(visitor: Visitor) -> list[tuple[int, str]]:
     principal = visitor.principal()
-    if principal.agency_id is not None and not service.rules.is_platform_administrator(principal):
-        agency = service.get_agency(visitor.session, principal=principal, agency_id=principal.agency_id)
+    if principal.agency_id is not None and not rules.is_platform_administrator(principal):
+        agency = service.get_agency(
+            visitor.session, principal=principal, agency_id=principal.agency_id
+        )
         return [(agency.id, f"{agency.code} · {agency.name}")]
     result = service.list_agencies(visitor.session, principal=principal, per_page=200)
     options = [(a.id, f"{a.code} · {a.name}") for a in result.items]
@@ -472,12 +517,16 @@ def _administered_agencies(visitor: Visitor) -> list[tuple[int, str]]:
 
 
 @router.get("/admin/users/new", response_class=HTMLResponse)
-def user_form(request: Request, session: DbSession, agency: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+def user_form(
+    request: Request, session: DbSession, agency: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
     if not principal.has_role(Role.ADMINISTRATOR):
         raise PermissionDenied("this page needs the administrator role")
-    return visitor.render("user_new.html", errors={}, values={"agency_code": agency or ""}, **_labels(visitor))
+    return visitor.render(
+        "user_new.html", errors={}, values={"agency_code": agency or ""}, **_labels(visitor)
+    )
 
 
 @router.post("/admin/users/new", response_class=HTMLResponse)
@@ -511,7 +560,9 @@ def create_user(
         try:
             agency = service.get_agency_by_code(session, code=code)
         except NotFound:
-            raise InvalidInput.on("agency_code", "no agency with this code that you administer") from None
+            raise InvalidInput.on(
+                "agency_code", "no agency with this code that you administer"
+            ) from None
         user = service.create_user(
             session,
             settings=visitor.runtime.settings,
@@ -525,11 +576,19 @@ def create_user(
         )
     except NotFound:
         return visitor.render(
-            "user_new.html", status_code=422, errors={"agency_code": "no agency with this code that you administer"}, values=values, **_labels(visitor)
+            "user_new.html",
+            status_code=422,
+            errors={"agency_code": "no agency with this code that you administer"},
+            values=values,
+            **_labels(visitor),
         )
     except (InvalidInput, Conflict) as exc:
-        return visitor.render("user_new.html", status_code=422, errors=_errors(exc), values=values, **_labels(visitor))
-    return visitor.redirect(f"/admin/users/{user.id}", flash=("success", _("The account has been created.")))
+        return visitor.render(
+            "user_new.html", status_code=422, errors=_errors(exc), values=values, **_labels(visitor)
+        )
+    return visitor.redirect(
+        f"/admin/users/{user.id}", flash=("success", _("The account has been created."))
+    )
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
@@ -576,15 +635,23 @@ def update_user(
             message = _("The account has been updated.")
         elif action == "reset_password":
             service.reset_password(
-                session, settings=settings, principal=principal, user_id=user_id, new_password=new_password
+                session,
+                settings=settings,
+                principal=principal,
+                user_id=user_id,
+                new_password=new_password,
             )
-            message = _("A temporary password has been set; the user must change it at the next sign-in.")
+            message = _(
+                "A temporary password has been set; the user must change it at the next sign-in."
+            )
         elif action == "unlock":
             service.unlock_user(session, principal=principal, user_id=user_id)
             message = _("The account has been unlocked.")
         elif action == "reset_second_factor":
             service.reset_second_factor(session, principal=principal, user_id=user_id)
-            message = _("The authenticator has been reset; the user enrols a new one at the next sign-in.")
+            message = _(
+                "The authenticator has been reset; the user enrols a new one at the next sign-in."
+            )
         else:
             raise InvalidInput.on("action", "unknown action")
     except InvalidInput as exc:
@@ -593,7 +660,12 @@ def update_user(
         user = service.get_user(session, principal=principal, user_id=user_id)
         throttle = service.lockout_state(session, username=user.username)
         return visitor.render(
-            "user_detail.html", status_code=422, account=user, throttle=throttle, errors=_errors(exc), **_labels(visitor)
+            "user_detail.html",
+            status_code=422,
+            account=user,
+            throttle=throttle,
+            errors=_errors(exc),
+            **_labels(visitor),
         )
     return visitor.redirect(f"/admin/users/{user_id}", flash=("success", message))
 
@@ -602,7 +674,9 @@ def update_user(
 
 
 @router.get("/admin/api-keys", response_class=HTMLResponse)
-def api_keys(request: Request, session: DbSession, page: PageQuery = 1, revoked: bool = False) -> Response:
+def api_keys(
+    request: Request, session: DbSession, page: PageQuery = 1, revoked: bool = False
+) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
     if (redirect := _require_complete_password(visitor)) is not None:
@@ -621,7 +695,11 @@ def api_key_form(request: Request, session: DbSession) -> Response:
     if not principal.has_role(Role.ADMINISTRATOR):
         raise PermissionDenied("this page needs the administrator role")
     return visitor.render(
-        "api_key_new.html", errors={}, values={"expires_in_days": 90}, key_roles=API_KEY_ROLES, **_labels(visitor)
+        "api_key_new.html",
+        errors={},
+        values={"expires_in_days": 90},
+        key_roles=API_KEY_ROLES,
+        **_labels(visitor),
     )
 
 
@@ -638,7 +716,12 @@ def create_api_key(
     visitor = visit(request, session)
     principal = visitor.principal()
     _checked(visitor, csrf_token)
-    values: dict[str, Any] = {"name": name, "agency_code": agency_code, "roles": roles or [], "expires_in_days": expires_in_days}
+    values: dict[str, Any] = {
+        "name": name,
+        "agency_code": agency_code,
+        "roles": roles or [],
+        "expires_in_days": expires_in_days,
+    }
     try:
         try:
             days = int(expires_in_days)
@@ -649,7 +732,9 @@ def create_api_key(
             try:
                 agency_id = service.get_agency_by_code(session, code=code).id
             except NotFound:
-                raise InvalidInput.on("agency_code", "no agency with this code that you administer") from None
+                raise InvalidInput.on(
+                    "agency_code", "no agency with this code that you administer"
+                ) from None
         elif principal.agency_id is not None:
             agency_id = principal.agency_id
         else:
@@ -665,12 +750,21 @@ def create_api_key(
         )
     except NotFound:
         return visitor.render(
-            "api_key_new.html", status_code=422, errors={"agency_code": "no agency with this code that you administer"},
-            values=values, key_roles=API_KEY_ROLES, **_labels(visitor),
+            "api_key_new.html",
+            status_code=422,
+            errors={"agency_code": "no agency with this code that you administer"},
+            values=values,
+            key_roles=API_KEY_ROLES,
+            **_labels(visitor),
         )
     except InvalidInput as exc:
         return visitor.render(
-            "api_key_new.html", status_code=422, errors=_errors(exc), values=values, key_roles=API_KEY_ROLES, **_labels(visitor)
+            "api_key_new.html",
+            status_code=422,
+            errors=_errors(exc),
+            values=values,
+            key_roles=API_KEY_ROLES,
+            **_labels(visitor),
         )
     return visitor.render("api_key_created.html", key=key, plaintext=plaintext, **_labels(visitor))
 
@@ -681,7 +775,9 @@ def revoke_api_key(request: Request, session: DbSession, key_id: int, csrf_token
     principal = visitor.principal()
     _checked(visitor, csrf_token)
     service.revoke_api_key(session, principal=principal, key_id=key_id)
-    return visitor.redirect("/admin/api-keys", flash=("success", _("The API key has been revoked.")))
+    return visitor.redirect(
+        "/admin/api-keys", flash=("success", _("The API key has been revoked."))
+    )
 
 
 # ---------------------------------------------------------------- audit log
@@ -698,9 +794,16 @@ def audit_log(
     visitor = visit(request, session)
     principal = visitor.principal()
     result = audit_service.list_events(
-        session, principal=principal, action=action or None, actor_name=actor or None, page=page, per_page=50
+        session,
+        principal=principal,
+        action=action or None,
+        actor_name=actor or None,
+        page=page,
+        per_page=50,
     )
-    return visitor.render("audit.html", page=result, filters={"action": action or "", "actor": actor or ""})
+    return visitor.render(
+        "audit.html", page=result, filters={"action": action or "", "actor": actor or ""}
+    )
 
 
 # ---------------------------------------------------------------- errors
@@ -721,23 +824,26 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, exc: CsrfFailed) -> Response:
-        return _error_page(request, 403, _("This form has expired. Go back, reload the page and try again."))
-
-    previous = app.exception_handlers.get(ServiceError)
+        return _error_page(
+            request, 403, _("This form has expired. Go back, reload the page and try again.")
+        )
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> Response:
         if _is_portal(request):
             return _error_page(request, exc.status, exc.detail)
-        if previous is not None:
-            return await previous(request, exc)  # type: ignore[no-any-return]
-        return problem_response(exc.status, exc.detail, request=request, errors=exc.problems)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem_response(
+            exc.status, exc.detail, request=request, errors=exc.problems, headers=headers
+        )
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
     runtime = request.app.state.runtime
     lang = i18n.negotiate_language(
-        request.cookies.get("bb_lang"), request.headers.get("accept-language"), runtime.settings.default_language
+        request.cookies.get("bb_lang"),
+        request.headers.get("accept-language"),
+        runtime.settings.default_language,
     )
     from bluebridge.web.portal import _ENV
 

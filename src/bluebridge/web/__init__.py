@@ -1,0 +1,1 @@
+"""The portal: server-rendered pages, static files and message catalogs (ar, en, es, fr)."""

@@ -1,0 +1,169 @@
+"""The audit chain: appends are ordered and linked; edits, deletions and reorderings are found."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select, text, update
+from typer.testing import CliRunner
+
+from bluebridge.access.principal import Channel, RequestContext, operator_principal
+from bluebridge.audit import service as audit
+from bluebridge.audit.models import AuditEvent
+from bluebridge.cli import app as cli
+from bluebridge.store.engine import unit_of_work
+
+
+def _append(runtime, count: int, prefix: str = "test.event") -> None:
+    with unit_of_work(runtime.sessions) as session:
+        for n in range(count):
+            audit.record(
+                session,
+                principal=operator_principal("tester"),
+                action=prefix,
+                object_type="thing",
+                object_id=n,
+                details={"n": n, "password": "hunter2hunter2"},
+            )
+
+
+def test_events_are_chained_in_order(runtime):
+    _append(runtime, 5)
+    with runtime.sessions() as session:
+        rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
+        assert rows[0].prev_hash == audit.GENESIS_HASH
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert after.prev_hash == before.hash
+        report = audit.verify_chain(session)
+    assert report.intact and report.events_checked == 5
+
+
+def test_secrets_are_masked_in_details(runtime):
+    _append(runtime, 1)
+    with runtime.sessions() as session:
+        row = session.scalars(select(AuditEvent)).one()
+    assert "hunter2" not in row.details
+    assert '"password":"***"' in row.details
+    assert audit.mask_secrets({"key_prefix": "abc", "api_key": "x", "nested": {"token": "t"}}) == {
+        "key_prefix": "abc",
+        "api_key": "***",
+        "nested": {"token": "***"},
+    }
+
+
+def test_rolled_back_work_leaves_no_event(runtime):
+    with pytest.raises(RuntimeError), unit_of_work(runtime.sessions) as session:
+        audit.record(session, principal=operator_principal("tester"), action="doomed")
+        raise RuntimeError("the change fails")
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_an_event_needs_an_actor_context(runtime):
+    with runtime.sessions() as session, pytest.raises(ValueError, match="principal or a request context"):
+        audit.record(session, action="nobody")
+
+
+def test_anonymous_events_keep_the_context(runtime):
+    with unit_of_work(runtime.sessions) as session:
+        audit.record(
+            session,
+            context=RequestContext(Channel.WEB, request_id="req-123456", client_address="203.0.113.9"),
+            actor_name="someone",
+            action="login.failed",
+            outcome=audit.Outcome.DENIED,
+        )
+    with runtime.sessions() as session:
+        row = session.scalars(select(AuditEvent)).one()
+    assert (row.channel, row.request_id, row.client_address, row.actor_name) == (
+        "web",
+        "req-123456",
+        "203.0.113.9",
+        "someone",
+    )
+    assert row.at.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected_seq", "reason"),
+    [
+        ("UPDATE audit_events SET details = 'edited' WHERE seq = 3", 3, "edited"),
+        ("UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 2", 2, "edited"),
+        ("DELETE FROM audit_events WHERE seq = 4", 4, "missing"),
+        ("DELETE FROM audit_events WHERE seq = 6", 6, "ends early"),
+    ],
+)
+def test_tampering_is_found_and_named(runtime, tamper, expected_seq, reason):
+    _append(runtime, 6)
+    with runtime.engine.begin() as connection:
+        connection.execute(text(tamper))
+    with runtime.sessions() as session:
+        report = audit.verify_chain(session)
+    assert not report.intact
+    assert report.problem is not None
+    assert report.problem.seq == expected_seq
+    assert reason in report.problem.reason
+
+
+def test_reordering_is_found(runtime):
+    _append(runtime, 5)
+    with runtime.engine.begin() as connection:
+        # Swap the content of events 2 and 3 but keep their sequence numbers.
+        connection.execute(text("UPDATE audit_events SET seq = -2 WHERE seq = 2"))
+        connection.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
+        connection.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = -2"))
+    with runtime.sessions() as session:
+        report = audit.verify_chain(session)
+    assert report.problem is not None and report.problem.seq == 2
+
+
+def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_event(runtime):
+    _append(runtime, 4)
+    with runtime.sessions() as session:
+        row = session.get(AuditEvent, 2)
+        assert row is not None
+        row.actor_name = "mallory"
+        row.hash = audit.event_hash(row)
+        session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(actor_name="mallory", hash=row.hash))
+        session.commit()
+    with runtime.sessions() as session:
+        report = audit.verify_chain(session)
+    assert report.problem is not None and report.problem.seq == 3
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(runtime):
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            for _ in range(10):
+                _append(runtime, 2, prefix=name)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with runtime.sessions() as session:
+        report = audit.verify_chain(session)
+    assert report.intact and report.events_checked == 80
+
+
+def test_cli_audit_verify_names_the_edited_event(runtime, monkeypatch):
+    _append(runtime, 5)
+    monkeypatch.setenv("BLUEBRIDGE_DATABASE_URL", runtime.settings.resolved_database_url)
+    monkeypatch.setenv("BLUEBRIDGE_DATA_DIR", str(runtime.settings.data_dir))
+    runner = CliRunner()
+    intact = runner.invoke(cli, ["audit", "verify"])
+    assert intact.exit_code == 0, intact.output
+    assert "intact" in intact.output
+    with runtime.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_events SET action = 'nothing.to.see' WHERE seq = 4"))
+    broken = runner.invoke(cli, ["audit", "verify"])
+    assert broken.exit_code == 1
+    assert "event 4" in broken.output
