@@ -165,10 +165,10 @@ def demo(
         )
     table = Table(title="Demo logins: add the authenticator key to an app such as FreeOTP or Aegis")
     for column in ("role", "user name", "agency", "authenticator key"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=True)
     for login in logins:
         table.add_row(login.role, login.username, login.agency, login.totp_secret)
-    console.print(table, width=max(console.width, 100))
+    Console(width=max(console.width, 110)).print(table)
     console.print(f"Password of every demo account: [bold]{demo_world.demo_password(seed)}[/bold]")
     console.print(
         f"Portal and API: http://{settings.host}:{settings.port}/  ·  API docs: /api/docs"

@@ -61,11 +61,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @dataclass(frozen=True)
 class Portal:
-    """The running server: its base URL and log."""
+    """The running server: its base URL, its log, and the demo accounts' password."""
 
     url: str
     port: int
     log: Path
+    password: str = PASSWORD
 
     def log_tail(self, lines: int = 80) -> str:
         try:

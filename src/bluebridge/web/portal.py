@@ -116,6 +116,7 @@ class Visitor:
             and rules.is_platform_administrator(principal),
             may_read_audit=principal is not None
             and principal.has_role(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER),
+            agency_name=self.user.agency.name if self.complete and self.user else None,
             csrf_token=self.csrf,
             current_path=self.request.url.path,
             flashes=self._pending_flashes() + self.flashes,

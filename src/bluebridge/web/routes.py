@@ -21,6 +21,7 @@ from bluebridge.members import authentication as auth
 from bluebridge.members import reference, service
 from bluebridge.members.models import AgencyKind, UnitSpecialty
 from bluebridge.web import i18n
+from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import (
     CsrfFailed,
@@ -359,29 +360,29 @@ def _country_name(alpha3: str | None, lang: str) -> str:
 
 
 AGENCY_KIND_LABELS = {
-    AgencyKind.NCB: "National Central Bureau",
-    AgencyKind.SPECIALIZED_UNIT: "Specialized unit",
-    AgencyKind.BORDER_POST: "Border post",
-    AgencyKind.GENERAL_SECRETARIAT: "General Secretariat",
-    AgencyKind.REGIONAL_PARTNER: "Regional partner",
-    AgencyKind.PRIVATE_PARTNER: "Private partner",
+    AgencyKind.NCB: N_("National Central Bureau"),
+    AgencyKind.SPECIALIZED_UNIT: N_("Specialized unit"),
+    AgencyKind.BORDER_POST: N_("Border post"),
+    AgencyKind.GENERAL_SECRETARIAT: N_("General Secretariat"),
+    AgencyKind.REGIONAL_PARTNER: N_("Regional partner"),
+    AgencyKind.PRIVATE_PARTNER: N_("Private partner"),
 }
 SPECIALTY_LABELS = {
-    UnitSpecialty.ORGANIZED_CRIME: "Organized crime",
-    UnitSpecialty.CYBERCRIME: "Cybercrime",
-    UnitSpecialty.COUNTER_TERRORISM: "Counter-terrorism",
-    UnitSpecialty.FINANCIAL_INVESTIGATIONS: "Financial investigations",
-    UnitSpecialty.CHILD_PROTECTION: "Child protection",
-    UnitSpecialty.ENVIRONMENTAL_CRIME: "Environmental crime",
+    UnitSpecialty.ORGANIZED_CRIME: N_("Organized crime"),
+    UnitSpecialty.CYBERCRIME: N_("Cybercrime"),
+    UnitSpecialty.COUNTER_TERRORISM: N_("Counter-terrorism"),
+    UnitSpecialty.FINANCIAL_INVESTIGATIONS: N_("Financial investigations"),
+    UnitSpecialty.CHILD_PROTECTION: N_("Child protection"),
+    UnitSpecialty.ENVIRONMENTAL_CRIME: N_("Environmental crime"),
 }
 ROLE_LABELS = {
-    Role.OFFICER: "Officer",
-    Role.SUPERVISOR: "Supervisor",
-    Role.BORDER_OFFICER: "Border officer",
-    Role.ANALYST: "Analyst",
-    Role.COMPLIANCE_REVIEWER: "Compliance reviewer",
-    Role.DATA_PROTECTION_OFFICER: "Data protection officer",
-    Role.ADMINISTRATOR: "Administrator",
+    Role.OFFICER: N_("Officer"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.BORDER_OFFICER: N_("Border officer"),
+    Role.ANALYST: N_("Analyst"),
+    Role.COMPLIANCE_REVIEWER: N_("Compliance reviewer"),
+    Role.DATA_PROTECTION_OFFICER: N_("Data protection officer"),
+    Role.ADMINISTRATOR: N_("Administrator"),
 }
 
 
