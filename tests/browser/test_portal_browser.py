@@ -229,7 +229,9 @@ def test_administrator_creates_an_api_key_that_works_once_shown(
     page.get_by_role("link", name="New API key").click()
     expect(page).to_have_url(f"{portal.url}/admin/api-keys/new")
     form = page.locator("form[action='/admin/api-keys/new']")
-    expect(form.locator("input[name='csrf_token']")).to_have_value(CSRF_TOKEN)
+    expect(
+        form.locator("input[name='csrf_token']"), "the form carries no CSRF token"
+    ).to_have_value(CSRF_TOKEN)
     page.get_by_label("Name").fill("Browser test e-gates")
     page.get_by_label("Agency code").fill("FRA-NCB")
     page.get_by_label("Border officer", exact=True).check()
@@ -261,7 +263,9 @@ def test_administrator_creates_an_api_key_that_works_once_shown(
         assert api.get("/api/v1/me").status == 401
 
         # Revoked in the portal, it stops working at once.
-        expect(row.locator("input[name='csrf_token']")).to_have_value(CSRF_TOKEN)
+        expect(
+            row.locator("input[name='csrf_token']"), "the revoke form carries no CSRF token"
+        ).to_have_value(CSRF_TOKEN)
         row.get_by_role("button", name="Revoke").click()
         expect(page.get_by_role("status")).to_have_text("The API key has been revoked.")
         assert api.get("/api/v1/me", headers=bearer).status == 401
