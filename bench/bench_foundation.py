@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import statistics
 import tempfile
 import time
-from pathlib import Path
-
 import warnings
-
-warnings.filterwarnings("ignore", message="Using .httpx. with .starlette.testclient.")
-from fastapi.testclient import TestClient  # noqa: E402
+from pathlib import Path
 
 from bluebridge.access.principal import Role, operator_principal
 from bluebridge.api.app import create_app
@@ -42,7 +39,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as directory:
         settings = Settings(
-            data_dir=Path(directory), database_url=args.database_url, secret_key="bench"
+            data_dir=Path(directory),
+            database_url=args.database_url,
+            secret_key=secrets.token_hex(16),
         )
         runtime = Runtime.start(settings)
         migrate.upgrade(runtime.engine)
@@ -85,6 +84,9 @@ def main() -> None:
                 roles=[Role.OFFICER.value],
                 expires_in_days=1,
             )
+        warnings.filterwarnings("ignore", message="Using .httpx. with .starlette.testclient.")
+        from fastapi.testclient import TestClient
+
         latencies: list[float] = []
         with TestClient(create_app(runtime=runtime)) as client:
             headers = {"Authorization": f"Bearer {plaintext}"}
