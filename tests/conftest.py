@@ -79,7 +79,10 @@ def postgres_url(store_kind: str) -> Iterator[str | None]:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001
-        pytest.exit(f"PostgreSQL requested but unreachable at {make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)}: {exc}", returncode=1)
+        pytest.exit(
+            f"PostgreSQL requested but unreachable at {make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)}: {exc}",
+            returncode=1,
+        )
     url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as connection:
@@ -88,7 +91,9 @@ def postgres_url(store_kind: str) -> Iterator[str | None]:
 
 
 @pytest.fixture(scope="session")
-def template_store(tmp_path_factory: pytest.TempPathFactory, store_kind: str, postgres_url: str | None) -> Iterator[str]:
+def template_store(
+    tmp_path_factory: pytest.TempPathFactory, store_kind: str, postgres_url: str | None
+) -> Iterator[str]:
     """A migrated store with the reference data, prepared once per run."""
     if store_kind == "postgresql":
         assert postgres_url is not None
@@ -175,7 +180,9 @@ class World:
         with self.runtime.sessions() as db:
             return service.get_agency_by_code(db, code=code)
 
-    def unit(self, country: str = "FRA", code: str | None = None, kind: str = "specialized_unit") -> Agency:
+    def unit(
+        self, country: str = "FRA", code: str | None = None, kind: str = "specialized_unit"
+    ) -> Agency:
         from bluebridge.members.models import AgencyKind, UnitSpecialty
 
         self.counter += 1
@@ -215,10 +222,14 @@ class World:
                 must_change_password=must_change_password,
             )
             if secret:
-                authentication.set_totp_secret(db, settings=self.runtime.settings, user=user, secret=secret)
+                authentication.set_totp_secret(
+                    db, settings=self.runtime.settings, user=user, secret=secret
+                )
             return Account(user.id, user.username, PASSWORD, secret, agency_row.id, agency_row.code)
 
-    def api_key(self, agency: str = "FRA-NCB", roles: tuple[Role, ...] = (Role.OFFICER,), days: int = 30) -> str:
+    def api_key(
+        self, agency: str = "FRA-NCB", roles: tuple[Role, ...] = (Role.OFFICER,), days: int = 30
+    ) -> str:
         with unit_of_work(self.runtime.sessions) as db:
             agency_row = service.get_agency_by_code(db, code=agency)
             _key, plaintext = service.create_api_key(
@@ -238,7 +249,9 @@ class World:
         with self.runtime.sessions() as db:
             user = db.get(User, account.id)
             assert user is not None
-            return authentication.principal_for_user(user, RequestContext(Channel.API), second_factor=True)
+            return authentication.principal_for_user(
+                user, RequestContext(Channel.API), second_factor=True
+            )
 
 
 @pytest.fixture

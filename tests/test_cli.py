@@ -31,12 +31,24 @@ def test_db_upgrade_is_idempotent(cli_env):
 def test_users_create_list_and_reset(cli_env):
     created = runner.invoke(
         app,
-        ["users", "create", "first.admin", "--agency", "GS", "--role", "administrator", "--password", "a long temporary passphrase"],
+        [
+            "users",
+            "create",
+            "first.admin",
+            "--agency",
+            "GS",
+            "--role",
+            "administrator",
+            "--password",
+            "a long temporary passphrase",
+        ],
     )
     assert created.exit_code == 0, created.output
     listed = runner.invoke(app, ["users", "list", "--agency", "GS"])
     assert listed.exit_code == 0 and "first.admin" in listed.output
-    reset = runner.invoke(app, ["users", "reset-password", "first.admin", "--password", "another long passphrase"])
+    reset = runner.invoke(
+        app, ["users", "reset-password", "first.admin", "--password", "another long passphrase"]
+    )
     assert reset.exit_code == 0, reset.output
     with cli_env.sessions() as session:
         user = session.scalars(select(User).where(User.username == "first.admin")).one()
@@ -44,19 +56,38 @@ def test_users_create_list_and_reset(cli_env):
 
 
 def test_users_create_reports_every_problem(cli_env):
-    result = runner.invoke(app, ["users", "create", "X", "--agency", "FRA-NCB", "--role", "officer", "--password", "short"])
+    result = runner.invoke(
+        app,
+        ["users", "create", "X", "--agency", "FRA-NCB", "--role", "officer", "--password", "short"],
+    )
     assert result.exit_code == 1
     assert "username" in result.output and "password" in result.output
 
 
 def test_unknown_user_reset_fails_clearly(cli_env):
-    result = runner.invoke(app, ["users", "reset-password", "nobody", "--password", "a long temporary passphrase"])
+    result = runner.invoke(
+        app, ["users", "reset-password", "nobody", "--password", "a long temporary passphrase"]
+    )
     assert result.exit_code == 1
     assert "no user named 'nobody'" in result.output
 
 
 def test_apikeys_create_prints_key_once_and_revoke(cli_env):
-    created = runner.invoke(app, ["apikeys", "create", "--agency", "FRA-NCB", "--name", "e-gates", "--role", "border_officer", "--days", "30"])
+    created = runner.invoke(
+        app,
+        [
+            "apikeys",
+            "create",
+            "--agency",
+            "FRA-NCB",
+            "--name",
+            "e-gates",
+            "--role",
+            "border_officer",
+            "--days",
+            "30",
+        ],
+    )
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("bbk_")
@@ -78,7 +109,9 @@ def test_demo_refuses_an_existing_database_without_reset(cli_env):
 @pytest.mark.sqlite_only
 def test_unreachable_database_names_url_without_password(monkeypatch, tmp_path):
     monkeypatch.setenv("BLUEBRIDGE_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("BLUEBRIDGE_DATABASE_URL", "postgresql+psycopg://bb:s3cr3tpw@127.0.0.1:1/bluebridge")
+    monkeypatch.setenv(
+        "BLUEBRIDGE_DATABASE_URL", "postgresql+psycopg://bb:s3cr3tpw@127.0.0.1:1/bluebridge"
+    )
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 1
     assert "database unreachable" in result.output

@@ -31,10 +31,14 @@ def test_world_has_units_and_border_posts_per_country(runtime, built):
     with runtime.sessions() as session:
         for alpha3 in COUNTRIES:
             kinds = session.execute(
-                select(Agency.kind, func.count()).where(Agency.country == alpha3).group_by(Agency.kind)
+                select(Agency.kind, func.count())
+                .where(Agency.country == alpha3)
+                .group_by(Agency.kind)
             ).all()
             assert dict(kinds) == {"ncb": 1, "specialized_unit": 2, "border_post": 2}
-        partners = session.scalars(select(Agency.code).where(Agency.kind == "regional_partner")).all()
+        partners = session.scalars(
+            select(Agency.code).where(Agency.kind == "regional_partner")
+        ).all()
         assert {"ASEANAPOL", "GCCPOL", "PICP", "AFRIPOL", "AMERIPOL"} <= set(partners)
 
 
@@ -70,13 +74,19 @@ def test_demo_accounts_can_sign_in(runtime, built):
     officer = next(login for login in built if login.username == "fr.officer")
     with unit_of_work(runtime.sessions) as session:
         first = auth.sign_in_password(
-            session, settings=runtime.settings, username="fr.officer", password=officer.password,
+            session,
+            settings=runtime.settings,
+            username="fr.officer",
+            password=officer.password,
             context=RequestContext(Channel.WEB),
         )
         assert first.step is auth.SignInStep.SECOND_FACTOR
         assert first.user is not None
         done = auth.sign_in_second_factor(
-            session, settings=runtime.settings, user_id=first.user.id,
-            code=pyotp.TOTP(officer.totp_secret).now(), context=RequestContext(Channel.WEB),
+            session,
+            settings=runtime.settings,
+            user_id=first.user.id,
+            code=pyotp.TOTP(officer.totp_secret).now(),
+            context=RequestContext(Channel.WEB),
         )
         assert done.step is auth.SignInStep.DONE

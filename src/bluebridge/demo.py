@@ -121,7 +121,9 @@ def _writes_in_script(locale: str, script: str | None) -> bool:
         return True
     sample = _faker(locale)
     sample.seed_instance(0)
-    return bool(_script_words(f"{sample.first_name()} {sample.last_name()}") & UNICODE_SCRIPT_WORDS[script])
+    return bool(
+        _script_words(f"{sample.first_name()} {sample.last_name()}") & UNICODE_SCRIPT_WORDS[script]
+    )
 
 
 @cache

@@ -62,7 +62,10 @@ def test_rolled_back_work_leaves_no_event(runtime):
 
 
 def test_an_event_needs_an_actor_context(runtime):
-    with runtime.sessions() as session, pytest.raises(ValueError, match="principal or a request context"):
+    with (
+        runtime.sessions() as session,
+        pytest.raises(ValueError, match="principal or a request context"),
+    ):
         audit.record(session, action="nobody")
 
 
@@ -70,7 +73,9 @@ def test_anonymous_events_keep_the_context(runtime):
     with unit_of_work(runtime.sessions) as session:
         audit.record(
             session,
-            context=RequestContext(Channel.WEB, request_id="req-123456", client_address="203.0.113.9"),
+            context=RequestContext(
+                Channel.WEB, request_id="req-123456", client_address="203.0.113.9"
+            ),
             actor_name="someone",
             action="login.failed",
             outcome=audit.Outcome.DENIED,
@@ -126,7 +131,11 @@ def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_event(runtime):
         assert row is not None
         row.actor_name = "mallory"
         row.hash = audit.event_hash(row)
-        session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(actor_name="mallory", hash=row.hash))
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.seq == 2)
+            .values(actor_name="mallory", hash=row.hash)
+        )
         session.commit()
     with runtime.sessions() as session:
         report = audit.verify_chain(session)

@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
 ]
 NO_CHROMIUM = "Chromium not found: install Debian's chromium to run the browser tests"
 SERVER_START_SECONDS = 30
-SERVER_LOG_KEY = pytest.StashKey[Path]()
+PORTAL_KEY = pytest.StashKey["Portal"]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -150,7 +150,7 @@ def portal(
     url = f"http://127.0.0.1:{port}"
     log = data_dir / "server.log"
     served = Portal(url=url, port=port, log=log)
-    request.config.stash[SERVER_LOG_KEY] = log
+    request.config.stash[PORTAL_KEY] = served
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -175,13 +175,9 @@ def portal(
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A failing browser test shows the end of the server's log."""
     report = yield
-    log = item.config.stash.get(SERVER_LOG_KEY, None)
-    if report.failed and log is not None and "portal" in getattr(item, "fixturenames", ()):
-        try:
-            lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[-60:]
-        except OSError:
-            lines = ["(the server log is gone)"]
-        report.sections.append(("bluebridge server log (last lines)", "\n".join(lines)))
+    served = item.config.stash.get(PORTAL_KEY, None)
+    if report.failed and served is not None and "portal" in getattr(item, "fixturenames", ()):
+        report.sections.append(("bluebridge server log (last lines)", served.log_tail(60)))
     return report
 
 

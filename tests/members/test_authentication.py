@@ -22,7 +22,11 @@ CONTEXT = RequestContext(Channel.WEB, request_id="test-request-0001", client_add
 def sign_in(runtime, username: str, password: str) -> auth.SignIn:
     with unit_of_work(runtime.sessions) as session:
         return auth.sign_in_password(
-            session, settings=runtime.settings, username=username, password=password, context=CONTEXT
+            session,
+            settings=runtime.settings,
+            username=username,
+            password=password,
+            context=CONTEXT,
         )
 
 
@@ -66,14 +70,20 @@ def test_roles_that_administer_must_enrol_first(runtime, world):
     assert wrong.step is auth.SignInStep.FAILED or pyotp.TOTP(secret).now() == "000000"
     with unit_of_work(runtime.sessions) as session:
         done = auth.confirm_enrolment(
-            session, settings=runtime.settings, user_id=account.id, code=pyotp.TOTP(secret).now(), context=CONTEXT
+            session,
+            settings=runtime.settings,
+            user_id=account.id,
+            code=pyotp.TOTP(secret).now(),
+            context=CONTEXT,
         )
     assert done.step is auth.SignInStep.DONE
     with runtime.sessions() as session:
         user = session.get(User, account.id)
         assert user is not None and user.totp_confirmed
         assert secret not in (user.totp_secret_sealed or "")
-    assert sign_in(runtime, account.username, account.password).step is auth.SignInStep.SECOND_FACTOR
+    assert (
+        sign_in(runtime, account.username, account.password).step is auth.SignInStep.SECOND_FACTOR
+    )
 
 
 def test_a_code_cannot_be_replayed(runtime, world):
@@ -120,7 +130,9 @@ def test_lock_expires(runtime, world):
             .where(LoginThrottle.username == account.username)
             .values(locked_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
         )
-    assert sign_in(runtime, account.username, account.password).step is auth.SignInStep.SECOND_FACTOR
+    assert (
+        sign_in(runtime, account.username, account.password).step is auth.SignInStep.SECOND_FACTOR
+    )
 
 
 def test_inactive_account_cannot_sign_in(runtime, world):
@@ -135,7 +147,12 @@ def test_web_session_expires_when_idle(runtime, world):
     with unit_of_work(runtime.sessions) as session:
         user = session.get(User, account.id)
         token = auth.start_web_session(
-            session, settings=runtime.settings, user=user, stage="complete", second_factor=True, client_address=None
+            session,
+            settings=runtime.settings,
+            user=user,
+            stage="complete",
+            second_factor=True,
+            client_address=None,
         )
     with runtime.sessions() as session:
         live = auth.load_web_session(session, settings=runtime.settings, token=token)
@@ -143,7 +160,9 @@ def test_web_session_expires_when_idle(runtime, world):
         stored = session.get(WebSession, token_digest(token))
         assert stored is not None  # the table holds the digest, never the token
     with unit_of_work(runtime.sessions) as session:
-        stale = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=runtime.settings.session_idle_minutes + 1)
+        stale = dt.datetime.now(dt.UTC) - dt.timedelta(
+            minutes=runtime.settings.session_idle_minutes + 1
+        )
         session.execute(update(WebSession).values(last_seen_at=stale))
     with runtime.sessions() as session:
         assert auth.load_web_session(session, settings=runtime.settings, token=token) is None
@@ -154,7 +173,11 @@ def test_password_change_needs_current_password(runtime, world):
     principal = world.principal(account)
     with runtime.sessions() as session, pytest.raises(InvalidInput, match="current_password"):
         auth.change_own_password(
-            session, settings=runtime.settings, principal=principal, current_password="nope", new_password="x" * 20
+            session,
+            settings=runtime.settings,
+            principal=principal,
+            current_password="nope",
+            new_password="x" * 20,
         )
     with unit_of_work(runtime.sessions) as session:
         auth.change_own_password(
@@ -173,7 +196,9 @@ def authenticate(runtime, key: str):
     """As the API does: the refusal's audit event is committed although the request fails."""
     with runtime.sessions() as session:
         try:
-            return auth.authenticate_api_key(session, presented=key, context=RequestContext(Channel.API))
+            return auth.authenticate_api_key(
+                session, presented=key, context=RequestContext(Channel.API)
+            )
         finally:
             session.commit()
 
@@ -193,7 +218,9 @@ def test_bad_api_keys_are_refused_with_one_message(runtime, world, state):
         if state == "revoked":
             session.execute(update(ApiKey).values(revoked_at=dt.datetime.now(dt.UTC)))
         elif state == "expired":
-            session.execute(update(ApiKey).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+            session.execute(
+                update(ApiKey).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+            )
     presented = {"tampered": key[:-2] + "xx", "malformed": "not-a-key"}.get(state, key)
     with pytest.raises(AuthenticationFailed) as caught:
         authenticate(runtime, presented)

@@ -38,7 +38,12 @@ def test_unit_is_attached_to_its_countrys_ncb(runtime, world):
 def test_agency_creation_lists_every_problem_at_once(session):
     with pytest.raises(InvalidInput) as caught:
         service.create_agency(
-            session, principal=OPERATOR, code="bad code!", name="", kind=AgencyKind.SPECIALIZED_UNIT, country="QQQ"
+            session,
+            principal=OPERATOR,
+            code="bad code!",
+            name="",
+            kind=AgencyKind.SPECIALIZED_UNIT,
+            country="QQQ",
         )
     fields = {p.field for p in caught.value.problems}
     assert fields == {"code", "name", "country", "specialty"}
@@ -46,11 +51,21 @@ def test_agency_creation_lists_every_problem_at_once(session):
 
 def test_agency_code_must_be_unique(session):
     service.create_agency(
-        session, principal=OPERATOR, code="FRA-X1", name="X", kind=AgencyKind.BORDER_POST, country="FR"
+        session,
+        principal=OPERATOR,
+        code="FRA-X1",
+        name="X",
+        kind=AgencyKind.BORDER_POST,
+        country="FR",
     )
     with pytest.raises(Conflict):
         service.create_agency(
-            session, principal=OPERATOR, code="fra-x1", name="Y", kind=AgencyKind.BORDER_POST, country="FRA"
+            session,
+            principal=OPERATOR,
+            code="fra-x1",
+            name="Y",
+            kind=AgencyKind.BORDER_POST,
+            country="FRA",
         )
 
 
@@ -82,7 +97,14 @@ def test_ncb_administrator_adds_units_only_in_own_country(runtime, world):
 def test_officer_cannot_create_agencies(runtime, world):
     officer = world.principal(world.user("FRA-NCB", (Role.OFFICER,)))
     with runtime.sessions() as session, pytest.raises(PermissionDenied):
-        service.create_agency(session, principal=officer, code="FRA-Z", name="Z", kind=AgencyKind.BORDER_POST, country="FRA")
+        service.create_agency(
+            session,
+            principal=officer,
+            code="FRA-Z",
+            name="Z",
+            kind=AgencyKind.BORDER_POST,
+            country="FRA",
+        )
 
 
 def test_user_creation_validates_every_field(session, runtime):
@@ -99,7 +121,13 @@ def test_user_creation_validates_every_field(session, runtime):
             roles=["king"],
             password="short",
         )
-    assert {p.field for p in caught.value.problems} == {"username", "display_name", "email", "roles", "password"}
+    assert {p.field for p in caught.value.problems} == {
+        "username",
+        "display_name",
+        "email",
+        "roles",
+        "password",
+    }
 
 
 def test_roles_must_fit_the_kind_of_agency(session, runtime):
@@ -160,7 +188,10 @@ def test_platform_administrator_sees_every_agency(runtime, world):
     gs_admin = world.principal(world.user("GS", (Role.ADMINISTRATOR,)))
     german = world.user("DEU-NCB")
     with runtime.sessions() as session:
-        assert service.get_user(session, principal=gs_admin, user_id=german.id).username == german.username
+        assert (
+            service.get_user(session, principal=gs_admin, user_id=german.id).username
+            == german.username
+        )
 
 
 def test_officer_cannot_list_users(runtime, world):
@@ -182,7 +213,9 @@ def test_administrator_cannot_remove_own_admin_role_or_deactivate_self(runtime, 
 def test_changes_are_audited(runtime, world):
     account = world.user()
     with unit_of_work(runtime.sessions) as session:
-        service.update_user(session, principal=OPERATOR, user_id=account.id, roles=["officer", "analyst"])
+        service.update_user(
+            session, principal=OPERATOR, user_id=account.id, roles=["officer", "analyst"]
+        )
     with runtime.sessions() as session:
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
     assert "user.create" in actions
@@ -236,23 +269,31 @@ def test_revoke_is_idempotent_and_scoped(runtime, world):
         revoked = service.revoke_api_key(session, principal=OPERATOR, key_id=key.id)
         first = revoked.revoked_at
         assert first is not None and first <= dt.datetime.now(dt.UTC)
-        assert service.revoke_api_key(session, principal=OPERATOR, key_id=key.id).revoked_at == first
+        assert (
+            service.revoke_api_key(session, principal=OPERATOR, key_id=key.id).revoked_at == first
+        )
 
 
 AGENCIES = ["FRA-NCB", "DEU-NCB", "EGY-NCB", "GS"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     admin_agency=st.sampled_from(AGENCIES),
-    admin_roles=st.sets(st.sampled_from([Role.ADMINISTRATOR, Role.OFFICER, Role.SUPERVISOR]), min_size=1),
+    admin_roles=st.sets(
+        st.sampled_from([Role.ADMINISTRATOR, Role.OFFICER, Role.SUPERVISOR]), min_size=1
+    ),
     target_agency=st.sampled_from(AGENCIES),
 )
 def test_administration_scope_property(runtime, world, admin_agency, admin_roles, target_agency):
     """Whatever the roles and agencies, a principal reaches exactly the accounts it administers."""
     admin = world.principal(world.user(admin_agency, tuple(sorted(admin_roles))))
     target = world.user(target_agency)
-    may = Role.ADMINISTRATOR in admin_roles and (admin_agency == "GS" or admin_agency == target_agency)
+    may = Role.ADMINISTRATOR in admin_roles and (
+        admin_agency == "GS" or admin_agency == target_agency
+    )
     with runtime.sessions() as session:
         if may:
             assert service.get_user(session, principal=admin, user_id=target.id).id == target.id
@@ -260,5 +301,7 @@ def test_administration_scope_property(runtime, world, admin_agency, admin_roles
             with pytest.raises(NotFound):
                 service.get_user(session, principal=admin, user_id=target.id)
         if Role.ADMINISTRATOR in admin_roles:
-            visible = {u.id for u in service.list_users(session, principal=admin, per_page=200).items}
+            visible = {
+                u.id for u in service.list_users(session, principal=admin, per_page=200).items
+            }
             assert (target.id in visible) == may

@@ -43,7 +43,9 @@ def test_utc_datetime_refuses_naive_and_returns_aware(runtime):
     with pytest.raises(ValueError, match="naive"):
         column.process_bind_param(dt.datetime(2026, 1, 1), runtime.engine.dialect)  # noqa: DTZ001
     paris = dt.timezone(dt.timedelta(hours=1))
-    bound = column.process_bind_param(dt.datetime(2026, 1, 1, 12, tzinfo=paris), runtime.engine.dialect)
+    bound = column.process_bind_param(
+        dt.datetime(2026, 1, 1, 12, tzinfo=paris), runtime.engine.dialect
+    )
     restored = column.process_result_value(bound, runtime.engine.dialect)
     assert restored == dt.datetime(2026, 1, 1, 11, tzinfo=dt.UTC)
     assert restored is not None and restored.tzinfo is not None

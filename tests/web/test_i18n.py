@@ -546,10 +546,19 @@ def test_extraction_reads_templates_and_python(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- vendored front-end files
 
 
+def test_swagger_ui_is_vendored_with_its_license() -> None:
+    vendor = VENDOR_HTMX.parent / "swagger-ui"
+    version = (vendor / "VERSION").read_text(encoding="utf-8").strip()
+    assert f"vendor swagger-ui-dist {version} " in (REPO / "scripts/vendor-static.sh").read_text()
+    assert "Apache License" in (vendor / "LICENSE").read_text(encoding="utf-8")
+    assert (vendor / "swagger-ui-bundle.js").stat().st_size > 100_000
+    assert (vendor / "swagger-ui.css").stat().st_size > 10_000
+
+
 def test_htmx_is_vendored_with_its_license() -> None:
     version = (VENDOR_HTMX / "VERSION").read_text(encoding="utf-8").strip()
     assert re.fullmatch(r"2\.\d+\.\d+", version)
-    assert f'HTMX_VERSION="{version}"' in (REPO / "scripts/vendor-static.sh").read_text()
+    assert f"vendor htmx.org {version} " in (REPO / "scripts/vendor-static.sh").read_text()
     assert "Zero-Clause BSD" in (VENDOR_HTMX / "LICENSE").read_text(encoding="utf-8")
     script = (VENDOR_HTMX / "htmx.min.js").read_text(encoding="utf-8")
     assert f'version:"{version}"' in script.replace(" ", "")

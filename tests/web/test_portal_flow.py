@@ -8,20 +8,27 @@ import pyotp
 
 from bluebridge.access.principal import Role
 
-CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]*)"')
 
 
 def csrf_of(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+    """The page's CSRF token, after checking that every form on the page carries it."""
+    tokens = CSRF.findall(html)
+    assert tokens, "no CSRF token in the page"
+    assert len(set(tokens)) == 1 and tokens[0], f"forms carry different or empty tokens: {tokens}"
+    return tokens[0]
 
 
 def sign_in(client, account, code: str | None = None):
     page = client.get("/login")
     response = client.post(
         "/login",
-        data={"username": account.username, "password": account.password, "csrf_token": csrf_of(page.text), "next": "/"},
+        data={
+            "username": account.username,
+            "password": account.password,
+            "csrf_token": csrf_of(page.text),
+            "next": "/",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -58,8 +65,14 @@ def test_wrong_password_and_unknown_user_read_the_same(client, world):
     account = world.user()
     page = client.get("/login")
     token = csrf_of(page.text)
-    wrong = client.post("/login", data={"username": account.username, "password": "nope-nope-nope", "csrf_token": token})
-    unknown = client.post("/login", data={"username": "nobody.here", "password": "nope-nope-nope", "csrf_token": token})
+    wrong = client.post(
+        "/login",
+        data={"username": account.username, "password": "nope-nope-nope", "csrf_token": token},
+    )
+    unknown = client.post(
+        "/login",
+        data={"username": "nobody.here", "password": "nope-nope-nope", "csrf_token": token},
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert "Unknown user name or wrong password." in wrong.text
     assert "Unknown user name or wrong password." in unknown.text
@@ -67,7 +80,10 @@ def test_wrong_password_and_unknown_user_read_the_same(client, world):
 
 def test_login_without_csrf_token_is_refused(client, world):
     account = world.user()
-    response = client.post("/login", data={"username": account.username, "password": account.password, "csrf_token": "0" * 64})
+    response = client.post(
+        "/login",
+        data={"username": account.username, "password": account.password, "csrf_token": "0" * 64},
+    )
     assert response.status_code == 403
     assert client.get("/", follow_redirects=False).status_code == 303
 

@@ -62,5 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             swagger_favicon_url="/static/favicon.svg",
         )
 
-    app.add_middleware(RequestGuard, max_body_bytes=runtime.settings.max_body_bytes, docs_paths=(DOCS_URL,))
+    app.add_middleware(
+        RequestGuard, max_body_bytes=runtime.settings.max_body_bytes, docs_paths=(DOCS_URL,)
+    )
     return app

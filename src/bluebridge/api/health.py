@@ -27,7 +27,15 @@ def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:  # noqa: B0
     head = migrate.head_revision()
     if current != head:
         return JSONResponse(
-            {"status": "unavailable", "database": "reachable", "migrations": "behind", "current": current, "head": head},
+            {
+                "status": "unavailable",
+                "database": "reachable",
+                "migrations": "behind",
+                "current": current,
+                "head": head,
+            },
             status_code=503,
         )
-    return JSONResponse({"status": "ok", "database": "reachable", "migrations": "current", "revision": head})
+    return JSONResponse(
+        {"status": "ok", "database": "reachable", "migrations": "current", "revision": head}
+    )

@@ -33,9 +33,18 @@ class _BodyTooLarge(Exception):
 
 def _problem(status: int, title: str, detail: str, request_id: str) -> tuple[list[Any], bytes]:
     body = json.dumps(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail, "request_id": request_id}
+        {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "request_id": request_id,
+        }
     ).encode()
-    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
     return headers, body
 
 
@@ -43,7 +52,9 @@ class RequestGuard:
     """Give each request an id (kept from the client when well-formed), refuse bodies over
     the limit with 413 whether or not they declare a length, and add security headers."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, docs_paths: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, docs_paths: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.docs_paths = docs_paths

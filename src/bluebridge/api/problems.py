@@ -85,7 +85,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem_response(exc.status, exc.detail, request=request, errors=exc.problems, headers=headers)
+        return problem_response(
+            exc.status, exc.detail, request=request, errors=exc.problems, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -95,10 +97,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+        detail = (
+            exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+        )
         return problem_response(exc.status_code, detail, request=request, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected failure on %s %s", request.method, request.url.path)
-        return problem_response(500, "an unexpected error occurred; it has been logged", request=request)
+        return problem_response(
+            500, "an unexpected error occurred; it has been logged", request=request
+        )

@@ -294,7 +294,7 @@ def change_own_password(
         raise InvalidInput.on("current_password", "is not your current password")
     if current_password == new_password:
         raise InvalidInput.on("new_password", "must differ from the current password")
-    check_password_strength(settings, new_password, user.username)
+    check_password_strength(settings, new_password, user.username, field="new_password")
     user.password_hash = hash_password(settings, new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = False

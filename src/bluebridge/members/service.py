@@ -269,16 +269,18 @@ def _validate_roles(agency: Agency, roles: Iterable[str], field: str = "roles") 
     return result
 
 
-def check_password_strength(settings: Settings, password: str, username: str) -> None:
-    """Refuse short passwords and passwords built on the user name."""
+def check_password_strength(
+    settings: Settings, password: str, username: str, field: str = "password"
+) -> None:
+    """Refuse short passwords and passwords built on the user name, naming the field."""
     if len(password) < settings.password_min_length:
-        raise InvalidInput.on("password", f"use at least {settings.password_min_length} characters")
+        raise InvalidInput.on(field, f"use at least {settings.password_min_length} characters")
     if len(password) > 256:
-        raise InvalidInput.on("password", "use at most 256 characters")
+        raise InvalidInput.on(field, "use at most 256 characters")
     if username and username.lower() in password.lower():
-        raise InvalidInput.on("password", "must not contain the user name")
+        raise InvalidInput.on(field, "must not contain the user name")
     if len(set(password)) < 5:
-        raise InvalidInput.on("password", "use more varied characters")
+        raise InvalidInput.on(field, "use more varied characters")
 
 
 def create_user(
@@ -460,7 +462,7 @@ def reset_password(
 ) -> User:
     """Set a temporary password that the user must change at the next sign-in."""
     user = _administered_user(session, principal, user_id)
-    check_password_strength(settings, new_password, user.username)
+    check_password_strength(settings, new_password, user.username, field="new_password")
     user.password_hash = hash_password(settings, new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = True
