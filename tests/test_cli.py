@@ -117,3 +117,18 @@ def test_unreachable_database_names_url_without_password(monkeypatch, tmp_path):
     assert "database unreachable" in result.output
     assert "127.0.0.1:1/bluebridge" in result.output
     assert "s3cr3tpw" not in result.output
+
+
+def test_reset_second_factor_and_verify_is_recorded(cli_env, world):
+    from bluebridge.audit.models import AuditEvent
+
+    account = world.user()
+    result = runner.invoke(app, ["users", "reset-second-factor", account.username])
+    assert result.exit_code == 0, result.output
+    verified = runner.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    with cli_env.sessions() as session:
+        user = session.get(User, account.id)
+        assert user is not None and not user.totp_confirmed
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+    assert actions[-2:] == ["user.second_factor_reset", "audit.verify"]

@@ -73,9 +73,12 @@ def _upgrade(runtime: Runtime) -> None:
     from bluebridge.store import migrate
 
     migrate.upgrade(runtime.engine)
+    from bluebridge.members import authentication
+
     with unit_of_work(runtime.sessions) as session:
         audit_service.initialise(session)
         members_service.sync_reference(session)
+        authentication.purge_dead_sessions(session)
 
 
 @db_app.command("upgrade")
@@ -292,6 +295,31 @@ def users_reset_password(
     console.print(f"temporary password set for {username}")
 
 
+@users_app.command("reset-second-factor")
+def users_reset_second_factor(username: Annotated[str, typer.Argument()]) -> None:
+    """Forget a user's authenticator (lost phone, changed secret key); they enrol anew."""
+    from sqlalchemy import select
+
+    from bluebridge.members import service
+    from bluebridge.members.models import User
+
+    runtime = _runtime()
+    principal = operator_principal(_operator())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            user_id = session.scalar(
+                select(User.id).where(User.username == username.strip().lower())
+            )
+            if user_id is None:
+                raise _fail(f"no user named {username!r}")
+            service.reset_second_factor(session, principal=principal, user_id=user_id)
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
+    console.print(
+        f"second factor reset for {username}; they set up a new authenticator at the next sign-in"
+    )
+
+
 @apikeys_app.command("create")
 def apikeys_create(
     agency: Annotated[str, typer.Option(help="Agency code.")],
@@ -360,19 +388,27 @@ def audit_verify() -> None:
             report = audit_service.verify_chain(
                 session, progress=lambda n: progress.advance(task, n)
             )
-    if report.problem is not None:
-        errors.print(
-            f"[red]audit chain broken at event {report.problem.seq}: {report.problem.reason}[/red] ({report.events_checked} events before it are intact)"
-        )
-        raise typer.Exit(code=1)
-    console.print(f"audit chain intact: {report.events_checked} events")
     with unit_of_work(runtime.sessions) as session:
         audit_service.record(
             session,
             principal=operator_principal(_operator(), RequestContext(channel=Channel.CLI)),
             action="audit.verify",
-            details={"intact": True, "events": report.events_checked},
+            outcome=audit_service.Outcome.SUCCESS
+            if report.intact
+            else audit_service.Outcome.FAILURE,
+            details={
+                "intact": report.intact,
+                "events": report.events_checked,
+                "first_problem": report.problem.seq if report.problem else None,
+            },
         )
+    if report.problem is not None:
+        errors.print(
+            f"[red]audit chain broken at event {report.problem.seq}: {report.problem.reason}[/red] "
+            f"({report.events_checked} events before it are intact)"
+        )
+        raise typer.Exit(code=1)
+    console.print(f"audit chain intact: {report.events_checked} events")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,10 @@ code: when it is not given, one is generated into the data directory on first us
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -82,14 +85,16 @@ class Settings(BaseSettings):
         path = self.data_dir / SECRET_KEY_FILE
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            token = secrets.token_urlsafe(48)
-            # Create with owner-only permissions; never overwrite one that already exists.
+            # Write a private temporary file, then link it into place: the link either creates
+            # the whole file or fails because another worker's is already there.
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
             try:
-                with path.open("x", encoding="ascii") as handle:
-                    handle.write(token)
-                path.chmod(0o600)
-            except FileExistsError:  # another worker created it first
-                pass
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+                with contextlib.suppress(FileExistsError):
+                    os.link(temporary, path)
+            finally:
+                os.unlink(temporary)
         return path.read_text(encoding="ascii").strip().encode()
 
 

@@ -19,7 +19,9 @@ from tests.conftest import bearer
 
 
 def _document():
-    settings_ = Settings(data_dir=Path(tempfile.gettempdir()), database_url="sqlite://", secret_key="x" * 32)
+    settings_ = Settings(
+        data_dir=Path(tempfile.gettempdir()), database_url="sqlite://", secret_key="x" * 32
+    )
     return create_app(runtime=Runtime.start(settings_)).openapi()
 
 

@@ -46,10 +46,23 @@ def test_secrets_are_masked_in_details(runtime):
         row = session.scalars(select(AuditEvent)).one()
     assert "hunter2" not in row.details
     assert '"password":"***"' in row.details
-    assert audit.mask_secrets({"key_prefix": "abc", "api_key": "x", "nested": {"token": "t"}}) == {
+    masked = audit.mask_secrets(
+        {
+            "key_prefix": "abc",
+            "api_key": "x",
+            "code": "123456",
+            "agency_code": "FRA-NCB",
+            "new_password": "p",
+            "nested": {"token": "t", "csrf_token": "c"},
+        }
+    )
+    assert masked == {
         "key_prefix": "abc",
         "api_key": "***",
-        "nested": {"token": "***"},
+        "code": "***",
+        "agency_code": "FRA-NCB",
+        "new_password": "***",
+        "nested": {"token": "***", "csrf_token": "***"},
     }
 
 

@@ -226,3 +226,66 @@ def test_bad_api_keys_are_refused_with_one_message(runtime, world, state):
         authenticate(runtime, presented)
     assert caught.value.detail == auth.API_KEY_FAILURE
     assert actions(runtime)[-1] == "api_key.refused"
+
+
+def test_changed_secret_key_fails_the_second_factor_without_crashing(runtime, world):
+    account = world.user()
+    from pydantic import SecretStr
+
+    other = runtime.settings.model_copy(update={"secret_key": SecretStr("a different installation key")})
+    other.__dict__.pop("secret", None)  # the cached derived key
+    with unit_of_work(runtime.sessions) as session:
+        result = auth.sign_in_second_factor(
+            session, settings=other, user_id=account.id, code=account.code(), context=CONTEXT
+        )
+    assert result.step is auth.SignInStep.FAILED
+
+
+def test_inactive_agency_ends_its_sessions(runtime, world):
+    from bluebridge.members.models import Agency
+
+    account = world.user("FRA-NCB")
+    with unit_of_work(runtime.sessions) as session:
+        user = session.get(User, account.id)
+        token = auth.start_web_session(
+            session,
+            settings=runtime.settings,
+            user=user,
+            stage="complete",
+            second_factor=True,
+            client_address=None,
+        )
+    with unit_of_work(runtime.sessions) as session:
+        session.execute(update(Agency).where(Agency.code == "FRA-NCB").values(active=False))
+    with runtime.sessions() as session:
+        assert auth.load_web_session(session, settings=runtime.settings, token=token) is None
+
+
+def test_own_password_change_ends_every_session(runtime, world):
+    account = world.user()
+    with unit_of_work(runtime.sessions) as session:
+        user = session.get(User, account.id)
+        tokens = [
+            auth.start_web_session(
+                session,
+                settings=runtime.settings,
+                user=user,
+                stage="complete",
+                second_factor=True,
+                client_address=None,
+            )
+            for _ in range(2)
+        ]
+    with unit_of_work(runtime.sessions) as session:
+        auth.change_own_password(
+            session,
+            settings=runtime.settings,
+            principal=world.principal(account),
+            current_password=account.password,
+            new_password="a completely new passphrase",
+        )
+    with runtime.sessions() as session:
+        assert all(
+            auth.load_web_session(session, settings=runtime.settings, token=t) is None
+            for t in tokens
+        )

@@ -70,3 +70,20 @@ def test_bad_database_url_is_refused_naming_the_field():
 
     with pytest.raises(ValidationError, match="database_url"):
         Settings(database_url="mysql://nope")
+
+
+def test_concurrent_workers_agree_on_one_secret_key(tmp_path):
+    import threading
+
+    keys: list[bytes] = []
+
+    def read() -> None:
+        keys.append(Settings(data_dir=tmp_path, secret_key=None).secret)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(keys)) == 1 and keys[0]
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]

@@ -19,7 +19,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="The database is reachable and its migrations are current")
-def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:  # noqa: B008
+def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     try:
         current = migrate.current_revision(runtime.engine)
     except SQLAlchemyError:

@@ -5,6 +5,7 @@ without leaking its cause."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bluebridge.errors import FieldProblem, ServiceError
+from bluebridge.members.schemas import SINGLE_LINE
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("bluebridge.api")
@@ -38,7 +40,7 @@ def problem_response(
     *,
     request: Request | None = None,
     errors: list[FieldProblem] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -73,6 +75,10 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
             field, reason = "body", "is not valid JSON"
         elif kind == "missing":
             reason = "is required"
+        elif (
+            kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SINGLE_LINE
+        ):
+            reason = "must not contain control characters (such as NUL, tab or line breaks)"
         else:
             reason = str(error.get("msg", "is invalid"))
         problems.append(FieldProblem(field or "body", reason))

@@ -13,7 +13,7 @@ from bluebridge.access.principal import Role
 from bluebridge.api.deps import ApiPrincipal, DbSession
 from bluebridge.audit import service
 from bluebridge.errors import PermissionDenied
-from bluebridge.members.schemas import PageOut
+from bluebridge.members.schemas import SINGLE_LINE, PageOut
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -51,10 +51,10 @@ class ChainReportOut(BaseModel):
 def list_events(
     session: DbSession,
     principal: ApiPrincipal,
-    action: Annotated[str | None, Query(max_length=64)] = None,
-    object_type: Annotated[str | None, Query(max_length=40)] = None,
-    object_id: Annotated[str | None, Query(max_length=64)] = None,
-    actor: Annotated[str | None, Query(max_length=200)] = None,
+    action: Annotated[str | None, Query(max_length=64, pattern=SINGLE_LINE)] = None,
+    object_type: Annotated[str | None, Query(max_length=40, pattern=SINGLE_LINE)] = None,
+    object_id: Annotated[str | None, Query(max_length=64, pattern=SINGLE_LINE)] = None,
+    actor: Annotated[str | None, Query(max_length=200, pattern=SINGLE_LINE)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, object]:

@@ -26,7 +26,10 @@ from bluebridge.store.pagination import Page, paginate
 
 GENESIS_HASH = "0" * 64
 _PENDING_KEY = "bluebridge.audit.pending"
-SECRET_FIELD_MARKERS = ("password", "secret", "token", "key", "code", "otp", "hash")
+# Field names whose values are secrets: any name containing one of the words, or equal to one
+# of the exact names (a bare "code" is a second-factor code; "agency_code" is not a secret).
+SECRET_FIELD_WORDS = ("password", "secret", "token", "passphrase")
+SECRET_FIELD_NAMES = frozenset({"key", "api_key", "code", "otp", "totp", "hash", "password_hash"})
 MASK = "***"
 
 
@@ -43,9 +46,7 @@ def mask_secrets(details: Mapping[str, Any]) -> dict[str, Any]:
         lowered = name.lower()
         if isinstance(value, Mapping):
             masked[name] = mask_secrets(value)
-        elif any(marker in lowered for marker in SECRET_FIELD_MARKERS) and not lowered.endswith(
-            ("_id", "_prefix", "_count")
-        ):
+        elif lowered in SECRET_FIELD_NAMES or any(word in lowered for word in SECRET_FIELD_WORDS):
             masked[name] = MASK
         else:
             masked[name] = value

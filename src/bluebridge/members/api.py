@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
+from pydantic import BaseModel
 
 from bluebridge.api.deps import ApiPrincipal, DbSession, SettingsDep
 from bluebridge.errors import NotFound
 from bluebridge.members import reference, service
 from bluebridge.members.models import AgencyKind
 from bluebridge.members.schemas import (
+    SINGLE_LINE,
     AgencyCreate,
     AgencyOut,
     ApiKeyCreate,
@@ -36,7 +38,7 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 AgencyFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
-def _page(page: Page[object], shape: type) -> dict[str, object]:
+def _page(page: Page[Any], shape: type[BaseModel]) -> dict[str, object]:
     return {
         "items": [shape.model_validate(item) for item in page.items],
         "page": page.page,
@@ -91,9 +93,9 @@ def get_member(principal: ApiPrincipal, code: str) -> CountryOut:
 def list_agencies(
     session: DbSession,
     principal: ApiPrincipal,
-    country: Annotated[str | None, Query(max_length=3)] = None,
+    country: Annotated[str | None, Query(max_length=3, pattern=SINGLE_LINE)] = None,
     kind: AgencyKind | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=SINGLE_LINE)] = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
 ) -> dict[str, object]:
@@ -136,7 +138,7 @@ def list_users(
     session: DbSession,
     principal: ApiPrincipal,
     agency_id: AgencyFilter = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=SINGLE_LINE)] = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
 ) -> dict[str, object]:

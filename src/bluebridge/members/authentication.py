@@ -5,6 +5,7 @@ reveal whether an account exists."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,6 +26,7 @@ from bluebridge.audit.service import Outcome
 from bluebridge.errors import AuthenticationFailed, InvalidInput
 from bluebridge.members.models import ApiKey, LoginThrottle, User, WebSession
 from bluebridge.members.security import (
+    SealBroken,
     burn_password_check,
     digests_equal,
     hash_password,
@@ -39,6 +41,7 @@ from bluebridge.members.service import check_password_strength
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 
+log = logging.getLogger("bluebridge.members")
 GENERIC_FAILURE = "Unknown user name or wrong password."
 TOTP_ISSUER = "Bluebridge"
 API_KEY_TOUCH_INTERVAL = dt.timedelta(minutes=1)
@@ -202,7 +205,13 @@ def _accept_code(settings: Settings, user: User, code: str) -> bool:
     code = "".join(ch for ch in code if ch.isdigit())
     if len(code) != 6 or user.totp_secret_sealed is None:
         return False
-    totp = _totp(settings, user)
+    try:
+        totp = _totp(settings, user)
+    except SealBroken:
+        # The installation's secret key changed: no code can be checked until an
+        # administrator resets this user's second factor.
+        log.error("second factor of user %s cannot be unsealed; reset it", user.id)
+        return False
     now = utcnow()
     for drift in (0, -1, 1):
         at = now + dt.timedelta(seconds=drift * totp.interval)
@@ -236,6 +245,11 @@ def begin_enrolment(session: Session, *, settings: Settings, user_id: int) -> st
     user = session.get(User, user_id)
     if user is None or user.totp_confirmed:
         raise InvalidInput.on("code", "an authenticator is already enrolled")
+    try:
+        if user.totp_secret_sealed is not None:
+            unseal(settings, user.totp_secret_sealed)
+    except SealBroken:
+        user.totp_secret_sealed = None
     if user.totp_secret_sealed is None:
         user.totp_secret_sealed = seal(settings, pyotp.random_base32())
     return enrolment_uri(settings, user)
@@ -298,6 +312,11 @@ def change_own_password(
     user.password_hash = hash_password(settings, new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = False
+    # Every session ends; the portal gives the browser that made the change a fresh one.
+    for web_session in session.scalars(
+        select(WebSession).where(WebSession.user_id == user.id, WebSession.revoked.is_(False))
+    ):
+        web_session.revoked = True
     audit.record(
         session,
         principal=principal,
@@ -349,7 +368,7 @@ def load_web_session(session: Session, *, settings: Settings, token: str) -> Web
     if now >= web_session.expires_at or now >= idle_limit:
         web_session.revoked = True
         return None
-    if not web_session.user.active:
+    if not web_session.user.active or not web_session.user.agency.active:
         return None
     # Touch at most once a minute: the idle clock needs no finer grain.
     if now - web_session.last_seen_at > dt.timedelta(minutes=1):

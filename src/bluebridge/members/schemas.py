@@ -12,6 +12,11 @@ from bluebridge.members.models import AgencyKind, UnitSpecialty
 
 T = TypeVar("T")
 
+#: Text that is stored, searched or compared in the database holds no control characters:
+#: PostgreSQL refuses NUL in text (the request would fail with a server error), and the
+#: others have no place in names, codes or search terms. Also documented in the OpenAPI schema.
+SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
+
 
 class PageOut(BaseModel, Generic[T]):
     items: list[T]
@@ -47,12 +52,14 @@ class AgencyOut(BaseModel):
 class AgencyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=2, max_length=40, examples=["FRA-CYBER"])
-    name: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=2, max_length=40, pattern=SINGLE_LINE, examples=["FRA-CYBER"])
+    name: str = Field(min_length=1, max_length=200, pattern=SINGLE_LINE)
     kind: AgencyKind
-    country: str | None = Field(default=None, max_length=3, description="ISO or ICAO code")
+    country: str | None = Field(
+        default=None, max_length=3, pattern=SINGLE_LINE, description="ISO or ICAO code"
+    )
     specialty: UnitSpecialty | None = None
-    region: str | None = Field(default=None, max_length=32)
+    region: str | None = Field(default=None, max_length=32, pattern=SINGLE_LINE)
 
 
 class UserOut(BaseModel):
@@ -75,9 +82,9 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agency_id: int = Field(ge=1, le=2**31 - 1)
-    username: str = Field(min_length=3, max_length=64)
-    display_name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=254)
+    username: str = Field(min_length=3, max_length=64, pattern=SINGLE_LINE)
+    display_name: str = Field(min_length=1, max_length=200, pattern=SINGLE_LINE)
+    email: str | None = Field(default=None, max_length=254, pattern=SINGLE_LINE)
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     password: str = Field(
         min_length=1, max_length=256, description="Temporary; changed at first sign-in."
@@ -87,8 +94,10 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=254)
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=200, pattern=SINGLE_LINE
+    )
+    email: str | None = Field(default=None, max_length=254, pattern=SINGLE_LINE)
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=len(Role))
     active: bool | None = None
 
@@ -118,7 +127,7 @@ class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agency_id: int = Field(ge=1, le=2**31 - 1)
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=SINGLE_LINE)
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     expires_in_days: int = Field(default=90, ge=1, le=3650)
 

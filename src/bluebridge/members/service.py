@@ -166,6 +166,10 @@ def create_agency(
 ) -> Agency:
     """Add an agency. The platform's administrators add any; an NCB's administrator adds the
     specialized units and border posts of its own country, attached to that NCB."""
+    if not rules.is_platform_administrator(principal) and not (
+        principal.has_role(Role.ADMINISTRATOR) and principal.agency_kind == AgencyKind.NCB.value
+    ):
+        raise PermissionDenied("only the platform's and NCBs' administrators add agencies")
     problems: list[FieldProblem] = []
     code = code.strip().upper()
     name = name.strip()

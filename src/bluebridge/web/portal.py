@@ -19,7 +19,7 @@ from bluebridge.access.principal import Channel, Principal, Role
 from bluebridge.api.deps import request_context
 from bluebridge.members.authentication import load_web_session, principal_for_user
 from bluebridge.members.models import User, WebSession
-from bluebridge.members.security import csrf_token, digests_equal
+from bluebridge.members.security import csrf_token
 from bluebridge.runtime import Runtime
 from bluebridge.web import i18n
 
@@ -43,7 +43,7 @@ class CsrfFailed(Exception):
 
 
 class PasswordChangeRequired(Exception):
-    pass
+    """The user must choose a new password before anything else."""
 
 
 @dataclass
@@ -68,10 +68,13 @@ class Visitor:
     def complete(self) -> bool:
         return self.web_session is not None and self.web_session.stage == "complete"
 
-    def principal(self) -> Principal:
-        """The signed-in principal, or LoginRequired."""
+    def principal(self, *, allow_pending_password_change: bool = False) -> Principal:
+        """The signed-in principal, or LoginRequired; a user who must change the password
+        reaches nothing else until it is done."""
         if not self.complete or self.web_session is None:
             raise LoginRequired(self.request.url.path)
+        if self.web_session.user.must_change_password and not allow_pending_password_change:
+            raise PasswordChangeRequired
         return principal_for_user(
             self.web_session.user,
             request_context(self.request, Channel.WEB),
@@ -90,21 +93,11 @@ class Visitor:
     def csrf(self) -> str:
         return csrf_token(self.runtime.settings, self.csrf_binding)
 
-    async def check_csrf(self) -> None:
-        """Refuse a state-changing request whose token does not match this browser's."""
-        presented = self.request.headers.get("x-csrf-token")
-        if presented is None:
-            form = await self.request.form()
-            value = form.get("csrf_token")
-            presented = value if isinstance(value, str) else None
-        if not presented or not digests_equal(presented, self.csrf):
-            raise CsrfFailed
-
     def flash(self, kind: str, text: str) -> None:
         self.flashes.append((kind, text))
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        principal = self.principal() if self.complete else None
+        principal = self.principal(allow_pending_password_change=True) if self.complete else None
         html = i18n.render(
             _ENV,
             template,

@@ -8,7 +8,7 @@ import base64
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import APIRouter, FastAPI, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bluebridge.access import rules
@@ -26,6 +26,7 @@ from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import (
     CsrfFailed,
     LoginRequired,
+    PasswordChangeRequired,
     Visitor,
     safe_next,
     visit,
@@ -34,6 +35,7 @@ from bluebridge.web.portal import (
 router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=128)]
 PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _errors(exc: ServiceError) -> dict[str, str]:
@@ -48,13 +50,6 @@ def _checked(visitor: Visitor, presented: str) -> None:
 
     if not presented or not digests_equal(presented, visitor.csrf):
         raise CsrfFailed
-
-
-def _require_complete_password(visitor: Visitor) -> RedirectResponse | None:
-    user = visitor.user
-    if visitor.complete and user is not None and user.must_change_password:
-        return visitor.redirect("/account/password")
-    return None
 
 
 # ---------------------------------------------------------------- sign-in
@@ -249,7 +244,7 @@ def enrol(
 def logout(request: Request, session: DbSession, csrf_token: Csrf) -> Response:
     visitor = visit(request, session)
     _checked(visitor, csrf_token)
-    principal = visitor.principal() if visitor.complete else None
+    principal = visitor.principal(allow_pending_password_change=True) if visitor.complete else None
     if visitor.session_token:
         auth.end_web_session(session, token=visitor.session_token, principal=principal)
     response = visitor.redirect("/login", flash=("info", _("You have signed out.")))
@@ -276,7 +271,7 @@ def switch_language(
 @router.get("/account/password", response_class=HTMLResponse)
 def password_form(request: Request, session: DbSession) -> Response:
     visitor = visit(request, session)
-    visitor.principal()
+    visitor.principal(allow_pending_password_change=True)
     return visitor.render("password.html", errors={})
 
 
@@ -290,7 +285,7 @@ def change_password(
     confirm_password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     visitor = visit(request, session)
-    principal = visitor.principal()
+    principal = visitor.principal(allow_pending_password_change=True)
     _checked(visitor, csrf_token)
     if new_password != confirm_password:
         return visitor.render(
@@ -308,7 +303,19 @@ def change_password(
         )
     except InvalidInput as exc:
         return visitor.render("password.html", status_code=422, errors=_errors(exc))
-    return visitor.redirect("/", flash=("success", _("Your password has been changed.")))
+    # Changing the password ended every session; this browser continues in a fresh one.
+    assert visitor.web_session is not None
+    token = auth.start_web_session(
+        session,
+        settings=visitor.runtime.settings,
+        user=visitor.web_session.user,
+        stage="complete",
+        second_factor=visitor.web_session.second_factor,
+        client_address=client_address(request),
+    )
+    response = visitor.redirect("/", flash=("success", _("Your password has been changed.")))
+    visitor.sign_in(response, token)
+    return response
 
 
 # ---------------------------------------------------------------- dashboard
@@ -318,8 +325,6 @@ def change_password(
 def dashboard(request: Request, session: DbSession) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    if (redirect := _require_complete_password(visitor)) is not None:
-        return redirect
     figures = service.count_dashboard(session, principal=principal)
     agency = (
         service.get_agency(session, principal=principal, agency_id=principal.agency_id or 0)
@@ -409,8 +414,6 @@ def agencies(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    if (redirect := _require_complete_password(visitor)) is not None:
-        return redirect
     kind = kind if kind in {k.value for k in AgencyKind} else None
     result = service.list_agencies(
         session,
@@ -499,8 +502,6 @@ def users(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    if (redirect := _require_complete_password(visitor)) is not None:
-        return redirect
     result = service.list_users(session, principal=principal, search=q, page=page, per_page=50)
     return visitor.render("users.html", page=result, filters={"q": q or ""}, **_labels(visitor))
 
@@ -593,7 +594,7 @@ def create_user(
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
-def user_detail(request: Request, session: DbSession, user_id: int) -> Response:
+def user_detail(request: Request, session: DbSession, user_id: RowId) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
     user = service.get_user(session, principal=principal, user_id=user_id)
@@ -609,7 +610,7 @@ def user_detail(request: Request, session: DbSession, user_id: int) -> Response:
 def update_user(
     request: Request,
     session: DbSession,
-    user_id: int,
+    user_id: RowId,
     csrf_token: Csrf,
     action: Annotated[str, Form(max_length=40)] = "update",
     display_name: Annotated[str, Form(max_length=300)] = "",
@@ -656,7 +657,6 @@ def update_user(
         else:
             raise InvalidInput.on("action", "unknown action")
     except InvalidInput as exc:
-        user = service.get_user(session, principal=principal, user_id=user_id)
         session.rollback()
         user = service.get_user(session, principal=principal, user_id=user_id)
         throttle = service.lockout_state(session, username=user.username)
@@ -680,8 +680,6 @@ def api_keys(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    if (redirect := _require_complete_password(visitor)) is not None:
-        return redirect
     result = service.list_api_keys(session, principal=principal, include_revoked=revoked, page=page)
     return visitor.render("api_keys.html", page=result, revoked=revoked, **_labels(visitor))
 
@@ -771,7 +769,9 @@ def create_api_key(
 
 
 @router.post("/admin/api-keys/{key_id}/revoke")
-def revoke_api_key(request: Request, session: DbSession, key_id: int, csrf_token: Csrf) -> Response:
+def revoke_api_key(
+    request: Request, session: DbSession, key_id: RowId, csrf_token: Csrf
+) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
     _checked(visitor, csrf_token)
@@ -817,6 +817,10 @@ def _is_portal(request: Request) -> bool:
 
 def install(app: FastAPI) -> None:
     """Handlers that answer portal requests with pages rather than problem documents."""
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_change(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/account/password", status_code=303)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
