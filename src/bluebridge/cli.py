@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from bluebridge.access.principal import Channel, RequestContext, Role, operator_principal
 from bluebridge.errors import ServiceError
@@ -219,6 +220,18 @@ def users_create(
         raise _fail(_describe(exc)) from None
 
 
+def _user_id(session: Session, username: str) -> int:
+    """The id of the account with this user name, or exit 1 saying there is none."""
+    from sqlalchemy import select
+
+    from bluebridge.members.models import User
+
+    user_id = session.scalar(select(User.id).where(User.username == username.strip().lower()))
+    if user_id is None:
+        raise _fail(f"no user named {username!r}")
+    return user_id
+
+
 def _describe(exc: ServiceError) -> str:
     return exc.detail
 
@@ -267,10 +280,8 @@ def users_reset_password(
     ] = None,
 ) -> None:
     """Set a temporary password, to be changed at the next sign-in, and lift any lockout."""
-    from sqlalchemy import select
 
     from bluebridge.members import service
-    from bluebridge.members.models import User
 
     runtime = _runtime()
     if password is None:
@@ -278,11 +289,7 @@ def users_reset_password(
     principal = operator_principal(_operator())
     try:
         with unit_of_work(runtime.sessions) as session:
-            user_id = session.scalar(
-                select(User.id).where(User.username == username.strip().lower())
-            )
-            if user_id is None:
-                raise _fail(f"no user named {username!r}")
+            user_id = _user_id(session, username)
             service.reset_password(
                 session,
                 settings=runtime.settings,
@@ -298,20 +305,14 @@ def users_reset_password(
 @users_app.command("reset-second-factor")
 def users_reset_second_factor(username: Annotated[str, typer.Argument()]) -> None:
     """Forget a user's authenticator (lost phone, changed secret key); they enrol anew."""
-    from sqlalchemy import select
 
     from bluebridge.members import service
-    from bluebridge.members.models import User
 
     runtime = _runtime()
     principal = operator_principal(_operator())
     try:
         with unit_of_work(runtime.sessions) as session:
-            user_id = session.scalar(
-                select(User.id).where(User.username == username.strip().lower())
-            )
-            if user_id is None:
-                raise _fail(f"no user named {username!r}")
+            user_id = _user_id(session, username)
             service.reset_second_factor(session, principal=principal, user_id=user_id)
     except ServiceError as exc:
         raise _fail(_describe(exc)) from None

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bluebridge.access import rules
-from bluebridge.access.principal import Channel, Role
+from bluebridge.access.principal import Channel, Principal, Role
 from bluebridge.api.deps import DbSession, client_address, request_context
 from bluebridge.api.problems import problem_response
 from bluebridge.audit import service as audit_service
@@ -36,6 +36,29 @@ router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=128)]
 PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _administrator(visitor: Visitor) -> Principal:
+    """The signed-in principal, who must hold the administrator role for this page."""
+    principal = visitor.principal()
+    if not principal.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied("this page needs the administrator role")
+    return principal
+
+
+def _form_agency_id(visitor: Visitor, principal: Principal, agency_code: str) -> int:
+    """The agency a form names by code, or the principal's own when the field is empty."""
+    code = agency_code.strip()
+    if code:
+        try:
+            return service.get_agency_by_code(visitor.session, code=code).id
+        except NotFound:
+            raise InvalidInput.on(
+                "agency_code", "no agency with this code that you administer"
+            ) from None
+    if principal.agency_id is None:
+        raise InvalidInput.on("agency_code", "give the code of the agency")
+    return principal.agency_id
 
 
 def _errors(exc: ServiceError) -> dict[str, str]:
@@ -438,9 +461,7 @@ def agencies(
 @router.get("/admin/agencies/new", response_class=HTMLResponse)
 def agency_form(request: Request, session: DbSession) -> Response:
     visitor = visit(request, session)
-    principal = visitor.principal()
-    if not principal.has_role(Role.ADMINISTRATOR):
-        raise PermissionDenied("this page needs the administrator role")
+    _administrator(visitor)
     return visitor.render("agency_new.html", errors={}, values={}, **_labels(visitor))
 
 
@@ -523,9 +544,7 @@ def user_form(
     request: Request, session: DbSession, agency: Annotated[str | None, Query(max_length=40)] = None
 ) -> Response:
     visitor = visit(request, session)
-    principal = visitor.principal()
-    if not principal.has_role(Role.ADMINISTRATOR):
-        raise PermissionDenied("this page needs the administrator role")
+    _administrator(visitor)
     return visitor.render(
         "user_new.html", errors={}, values={"agency_code": agency or ""}, **_labels(visitor)
     )
@@ -554,22 +573,12 @@ def create_user(
         "roles": roles or [],
     }
     try:
-        code = agency_code.strip() or (
-            service.get_agency(session, principal=principal, agency_id=principal.agency_id).code
-            if principal.agency_id
-            else ""
-        )
-        try:
-            agency = service.get_agency_by_code(session, code=code)
-        except NotFound:
-            raise InvalidInput.on(
-                "agency_code", "no agency with this code that you administer"
-            ) from None
+        agency_id = _form_agency_id(visitor, principal, agency_code)
         user = service.create_user(
             session,
             settings=visitor.runtime.settings,
             principal=principal,
-            agency_id=agency.id,
+            agency_id=agency_id,
             username=username,
             display_name=display_name,
             email=email or None,
@@ -690,9 +699,7 @@ API_KEY_ROLES = [r for r in Role if r not in service.ROLES_NOT_FOR_API_KEYS]
 @router.get("/admin/api-keys/new", response_class=HTMLResponse)
 def api_key_form(request: Request, session: DbSession) -> Response:
     visitor = visit(request, session)
-    principal = visitor.principal()
-    if not principal.has_role(Role.ADMINISTRATOR):
-        raise PermissionDenied("this page needs the administrator role")
+    _administrator(visitor)
     return visitor.render(
         "api_key_new.html",
         errors={},
@@ -726,18 +733,7 @@ def create_api_key(
             days = int(expires_in_days)
         except ValueError:
             raise InvalidInput.on("expires_in_days", "give a whole number of days") from None
-        code = agency_code.strip()
-        if code:
-            try:
-                agency_id = service.get_agency_by_code(session, code=code).id
-            except NotFound:
-                raise InvalidInput.on(
-                    "agency_code", "no agency with this code that you administer"
-                ) from None
-        elif principal.agency_id is not None:
-            agency_id = principal.agency_id
-        else:
-            raise InvalidInput.on("agency_code", "give the code of the agency")
+        agency_id = _form_agency_id(visitor, principal, agency_code)
         key, plaintext = service.create_api_key(
             session,
             settings=visitor.runtime.settings,
