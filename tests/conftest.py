@@ -53,7 +53,7 @@ def _settings(data_dir: Path, url: str, **overrides: object) -> Settings:
     return Settings(
         data_dir=data_dir,
         database_url=url,
-        secret_key="test-secret-key-not-for-production",  # noqa: S106
+        secret_key="test-secret-key-not-for-production",
         cookie_secure=False,
         **FAST_ARGON2,  # type: ignore[arg-type]
         **overrides,  # type: ignore[arg-type]
@@ -78,7 +78,7 @@ def postgres_url(store_kind: str) -> Iterator[str | None]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.exit(
             f"PostgreSQL requested but unreachable at {make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)}: {exc}",
             returncode=1,

@@ -45,7 +45,8 @@ def test_users_create_list_and_reset(cli_env):
     )
     assert created.exit_code == 0, created.output
     listed = runner.invoke(app, ["users", "list", "--agency", "GS"])
-    assert listed.exit_code == 0 and "first.admin" in listed.output
+    assert listed.exit_code == 0
+    assert "first.admin" in listed.output
     reset = runner.invoke(
         app, ["users", "reset-password", "first.admin", "--password", "another long passphrase"]
     )
@@ -61,7 +62,8 @@ def test_users_create_reports_every_problem(cli_env):
         ["users", "create", "X", "--agency", "FRA-NCB", "--role", "officer", "--password", "short"],
     )
     assert result.exit_code == 1
-    assert "username" in result.output and "password" in result.output
+    assert "username" in result.output
+    assert "password" in result.output
 
 
 def test_unknown_user_reset_fails_clearly(cli_env):
@@ -129,6 +131,7 @@ def test_reset_second_factor_and_verify_is_recorded(cli_env, world):
     assert verified.exit_code == 0, verified.output
     with cli_env.sessions() as session:
         user = session.get(User, account.id)
-        assert user is not None and not user.totp_confirmed
+        assert user is not None
+        assert not user.totp_confirmed
         actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
     assert actions[-2:] == ["user.second_factor_reset", "audit.verify"]

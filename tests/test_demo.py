@@ -67,8 +67,8 @@ def test_same_seed_same_world(built, runtime):
 def test_demo_accounts_can_sign_in(runtime, built):
     import pyotp
 
-    from bluebridge.members import authentication as auth
     from bluebridge.access.principal import Channel, RequestContext
+    from bluebridge.members import authentication as auth
     from bluebridge.store.engine import unit_of_work
 
     officer = next(login for login in built if login.username == "fr.officer")

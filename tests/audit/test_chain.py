@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -34,10 +35,11 @@ def test_events_are_chained_in_order(runtime):
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
         assert rows[0].prev_hash == audit.GENESIS_HASH
-        for before, after in zip(rows, rows[1:], strict=False):
+        for before, after in itertools.pairwise(rows):
             assert after.prev_hash == before.hash
         report = audit.verify_chain(session)
-    assert report.intact and report.events_checked == 5
+    assert report.intact
+    assert report.events_checked == 5
 
 
 def test_secrets_are_masked_in_details(runtime):
@@ -67,9 +69,13 @@ def test_secrets_are_masked_in_details(runtime):
 
 
 def test_rolled_back_work_leaves_no_event(runtime):
-    with pytest.raises(RuntimeError), unit_of_work(runtime.sessions) as session:
-        audit.record(session, principal=operator_principal("tester"), action="doomed")
-        raise RuntimeError("the change fails")
+    def failing_change() -> None:
+        with unit_of_work(runtime.sessions) as session:
+            audit.record(session, principal=operator_principal("tester"), action="doomed")
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
@@ -134,7 +140,8 @@ def test_reordering_is_found(runtime):
         connection.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = -2"))
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
-    assert report.problem is not None and report.problem.seq == 2
+    assert report.problem is not None
+    assert report.problem.seq == 2
 
 
 def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_event(runtime):
@@ -152,7 +159,8 @@ def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_event(runtime):
         session.commit()
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
-    assert report.problem is not None and report.problem.seq == 3
+    assert report.problem is not None
+    assert report.problem.seq == 3
 
 
 def test_concurrent_writers_keep_one_unbroken_chain(runtime):
@@ -162,7 +170,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(runtime):
         try:
             for _ in range(10):
                 _append(runtime, 2, prefix=name)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(f"w{i}",)) for i in range(4)]
@@ -173,7 +181,8 @@ def test_concurrent_writers_keep_one_unbroken_chain(runtime):
     assert errors == []
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
-    assert report.intact and report.events_checked == 80
+    assert report.intact
+    assert report.events_checked == 80
 
 
 def test_cli_audit_verify_names_the_edited_event(runtime, monkeypatch):

@@ -79,7 +79,8 @@ def test_roles_that_administer_must_enrol_first(runtime, world):
     assert done.step is auth.SignInStep.DONE
     with runtime.sessions() as session:
         user = session.get(User, account.id)
-        assert user is not None and user.totp_confirmed
+        assert user is not None
+        assert user.totp_confirmed
         assert secret not in (user.totp_secret_sealed or "")
     assert (
         sign_in(runtime, account.username, account.password).step is auth.SignInStep.SECOND_FACTOR
@@ -98,7 +99,8 @@ def test_wrong_password_and_unknown_user_are_indistinguishable(runtime, world):
     wrong = sign_in(runtime, account.username, "wrong password here")
     unknown = sign_in(runtime, "no.such.user", "wrong password here")
     assert wrong.step is unknown.step is auth.SignInStep.FAILED
-    assert wrong.user is None and unknown.user is None
+    assert wrong.user is None
+    assert unknown.user is None
     assert actions(runtime)[-2:] == ["login.failed", "login.failed"]
 
 
@@ -156,7 +158,8 @@ def test_web_session_expires_when_idle(runtime, world):
         )
     with runtime.sessions() as session:
         live = auth.load_web_session(session, settings=runtime.settings, token=token)
-        assert live is not None and live.user_id == account.id
+        assert live is not None
+        assert live.user_id == account.id
         stored = session.get(WebSession, token_digest(token))
         assert stored is not None  # the table holds the digest, never the token
     with unit_of_work(runtime.sessions) as session:
@@ -189,7 +192,8 @@ def test_password_change_needs_current_password(runtime, world):
         )
     with runtime.sessions() as session:
         user = session.get(User, account.id)
-        assert user is not None and not user.must_change_password
+        assert user is not None
+        assert not user.must_change_password
 
 
 def authenticate(runtime, key: str):
@@ -232,7 +236,9 @@ def test_changed_secret_key_fails_the_second_factor_without_crashing(runtime, wo
     account = world.user()
     from pydantic import SecretStr
 
-    other = runtime.settings.model_copy(update={"secret_key": SecretStr("a different installation key")})
+    other = runtime.settings.model_copy(
+        update={"secret_key": SecretStr("a different installation key")}
+    )
     other.__dict__.pop("secret", None)  # the cached derived key
     with unit_of_work(runtime.sessions) as session:
         result = auth.sign_in_second_factor(

@@ -48,7 +48,8 @@ def test_utc_datetime_refuses_naive_and_returns_aware(runtime):
     )
     restored = column.process_result_value(bound, runtime.engine.dialect)
     assert restored == dt.datetime(2026, 1, 1, 11, tzinfo=dt.UTC)
-    assert restored is not None and restored.tzinfo is not None
+    assert restored is not None
+    assert restored.tzinfo is not None
 
 
 def test_secret_key_is_generated_once_with_owner_only_permissions(tmp_path):
@@ -85,5 +86,18 @@ def test_concurrent_workers_agree_on_one_secret_key(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(set(keys)) == 1 and keys[0]
+    assert len(set(keys)) == 1
+    assert keys[0]
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_readiness_does_not_wait_for_a_writer(runtime):
+    """A long write transaction must not make the health probe wait (SQLite's write lock)."""
+    import time
+
+    with runtime.engine.connect() as writer:
+        writer.execute(text("UPDATE audit_head SET seq = seq WHERE id = 1"))
+        started = time.perf_counter()
+        assert migrate.current_revision(runtime.engine) == migrate.head_revision()
+        assert time.perf_counter() - started < 5
+        writer.rollback()

@@ -4,11 +4,11 @@ reaches only what the administrator may manage."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from tests.web.test_portal_flow import csrf_of, sign_in
 
 from bluebridge.access.principal import Role
 from bluebridge.audit.models import AuditEvent
 from bluebridge.members.models import Agency, ApiKey, User
-from tests.web.test_portal_flow import csrf_of, sign_in
 
 
 def admin_client(client, world, agency: str = "GS"):
@@ -82,7 +82,8 @@ def test_user_detail_actions(client, world, runtime):
     )
     assert reset.status_code == 303
     weak = post_form(client, page, {"action": "reset_password", "new_password": "short"})
-    assert weak.status_code == 422 and 'id="e-new_password"' in weak.text
+    assert weak.status_code == 422
+    assert 'id="e-new_password"' in weak.text
     assert post_form(client, page, {"action": "unlock"}).status_code == 303
     assert post_form(client, page, {"action": "reset_second_factor"}).status_code == 303
     with runtime.sessions() as session:

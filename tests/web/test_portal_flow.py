@@ -15,7 +15,8 @@ def csrf_of(html: str) -> str:
     """The page's CSRF token, after checking that every form on the page carries it."""
     tokens = CSRF.findall(html)
     assert tokens, "no CSRF token in the page"
-    assert len(set(tokens)) == 1 and tokens[0], f"forms carry different or empty tokens: {tokens}"
+    assert len(set(tokens)) == 1, f"forms carry different tokens: {tokens}"
+    assert tokens[0], "the forms carry an empty token"
     return tokens[0]
 
 

@@ -29,10 +29,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "bluebridge_read_only"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
     # Take the write lock at the start: a transaction that reads and later writes (every
     # audited read does) would otherwise fail with SQLITE_BUSY_SNAPSHOT under concurrency.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Connections marked read-only (health probes) must not queue behind writers.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -8,6 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from bluebridge.store.engine import READ_ONLY
+
 SCRIPT_LOCATION = "bluebridge.store:migrations"
 
 
@@ -30,7 +32,8 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    """The revision the database carries, read without waiting for writers."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
