@@ -306,3 +306,27 @@ def test_administration_scope_property(runtime, world, admin_agency, admin_roles
                 u.id for u in service.list_users(session, principal=admin, per_page=200).items
             }
             assert (target.id in visible) == may
+
+
+def test_reads_of_another_countrys_accounts_are_audited(runtime, world):
+    gs_admin = world.principal(world.user("GS", (Role.ADMINISTRATOR,)))
+    german = world.user("DEU-NCB")
+    with unit_of_work(runtime.sessions) as session:
+        service.get_user(session, principal=gs_admin, user_id=german.id)
+        service.list_users(session, principal=gs_admin, search=german.username)
+    with runtime.sessions() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(2)).all()
+    assert [e.action for e in events] == ["user.list", "user.read"]
+    assert events[1].object_country == "DEU"
+    assert "DEU" in events[0].details
+
+
+def test_reads_within_own_country_are_not_logged_as_foreign(runtime, world):
+    fr_admin = world.principal(world.user("FRA-NCB", (Role.ADMINISTRATOR,)))
+    french = world.user("FRA-NCB")
+    with unit_of_work(runtime.sessions) as session:
+        service.get_user(session, principal=fr_admin, user_id=french.id)
+        service.list_users(session, principal=fr_admin)
+    with runtime.sessions() as session:
+        actions = set(session.scalars(select(AuditEvent.action)))
+    assert not {"user.read", "user.list"} & actions

@@ -355,6 +355,40 @@ def create_user(
     return user
 
 
+def _audit_foreign_read(
+    session: Session, principal: Principal, object_type: str, object_id: int, country: str | None
+) -> None:
+    """Record a read of another country's data (house rule: such reads are always audited)."""
+    if country is not None and country != principal.country:
+        audit.record(
+            session,
+            principal=principal,
+            action=f"{object_type}.read",
+            object_type=object_type,
+            object_id=object_id,
+            object_country=country,
+        )
+
+
+def _audit_foreign_list(
+    session: Session,
+    principal: Principal,
+    object_type: str,
+    rows: Iterable[Agency],
+    filters: dict[str, object],
+) -> None:
+    """Record a listing that showed other countries' accounts or keys, naming the countries."""
+    foreign = sorted({a.country or "-" for a in rows if a.country != principal.country})
+    if foreign:
+        audit.record(
+            session,
+            principal=principal,
+            action=f"{object_type}.list",
+            object_type=object_type,
+            details={"countries": foreign, "filters": filters},
+        )
+
+
 def _administered_user(session: Session, principal: Principal, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None or not rules.may_administer_agency(principal, user.agency_id):
@@ -368,7 +402,9 @@ def get_user(session: Session, *, principal: Principal, user_id: int) -> User:
         user = session.get(User, user_id)
         if user is not None:
             return user
-    return _administered_user(session, principal, user_id)
+    user = _administered_user(session, principal, user_id)
+    _audit_foreign_read(session, principal, "user", user.id, user.agency.country)
+    return user
 
 
 def list_users(
@@ -396,7 +432,10 @@ def list_users(
                 func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern)
             )
         )
-    return paginate(session, query, page=page, per_page=per_page)
+    result = paginate(session, query, page=page, per_page=per_page)
+    filters: dict[str, object] = {"agency_id": agency_id, "search": search}
+    _audit_foreign_list(session, principal, "user", (u.agency for u in result.items), filters)
+    return result
 
 
 def update_user(
@@ -599,7 +638,11 @@ def list_api_keys(
         query = query.where(ApiKey.agency_id == agency_id)
     if not include_revoked:
         query = query.where(ApiKey.revoked_at.is_(None))
-    return paginate(session, query, page=page, per_page=per_page)
+    result = paginate(session, query, page=page, per_page=per_page)
+    _audit_foreign_list(
+        session, principal, "api_key", (k.agency for k in result.items), {"agency_id": agency_id}
+    )
+    return result
 
 
 def _administered_key(session: Session, principal: Principal, key_id: int) -> ApiKey:
@@ -610,7 +653,9 @@ def _administered_key(session: Session, principal: Principal, key_id: int) -> Ap
 
 
 def get_api_key(session: Session, *, principal: Principal, key_id: int) -> ApiKey:
-    return _administered_key(session, principal, key_id)
+    key = _administered_key(session, principal, key_id)
+    _audit_foreign_read(session, principal, "api_key", key.id, key.agency.country)
+    return key
 
 
 def get_api_key_by_prefix(session: Session, *, principal: Principal, prefix: str) -> ApiKey:
