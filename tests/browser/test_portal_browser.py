@@ -14,6 +14,7 @@ import pytest
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Playwright
+
     from tests.browser.conftest import Portal
 
     SignIn = Callable[[Page, str], None]

@@ -4,11 +4,11 @@ reaches only what the administrator may manage."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from tests.web.test_portal_flow import csrf_of, sign_in
 
 from bluebridge.access.principal import Role
 from bluebridge.audit.models import AuditEvent
 from bluebridge.members.models import Agency, ApiKey, User
+from tests.web.test_portal_flow import csrf_of, sign_in
 
 
 def admin_client(client, world, agency: str = "GS"):

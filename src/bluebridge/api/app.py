@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -30,11 +31,20 @@ posts. Authenticate with an API key (`Authorization: Bearer bbk_…`). Errors ar
 problem documents that name the field and the reason."""
 
 
+class BluebridgeAPI(FastAPI):
+    """The application, whose OpenAPI document describes the API's errors as sent."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = problems.document_problems(super().openapi(), API_PREFIX)
+        return self.openapi_schema
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """A new application bound to one runtime (made from the settings when not given)."""
     runtime = runtime or Runtime.start(settings or Settings())
     logging.getLogger("bluebridge").setLevel(runtime.settings.log_level.upper())
-    app = FastAPI(
+    app = BluebridgeAPI(
         title="Bluebridge API",
         version=__version__,
         description=DESCRIPTION,

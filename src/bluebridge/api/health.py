@@ -18,7 +18,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database is reachable and its migrations are current")
+@router.get(
+    "/readyz",
+    summary="The database is reachable and its migrations are current",
+    responses={503: {"description": "Not ready: the database is unreachable or behind."}},
+)
 def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     try:
         current = migrate.current_revision(runtime.engine)

@@ -11,7 +11,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
-_SAFE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
+_SAFE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{8,64}")
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -26,18 +26,23 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 
+_DOCS_HEADERS = [h for h in SECURITY_HEADERS if h[0] != b"content-security-policy"]
+
 
 class _BodyTooLarge(Exception):
     pass
 
 
-def _problem(status: int, title: str, detail: str, request_id: str) -> tuple[list[Any], bytes]:
+def _problem(
+    status: int, title: str, detail: str, request_id: str, instance: str
+) -> tuple[list[Any], bytes]:
     body = json.dumps(
         {
             "type": "about:blank",
             "title": title,
             "status": status,
             "detail": detail,
+            "instance": instance,
             "request_id": request_id,
         }
     ).encode()
@@ -65,59 +70,79 @@ class RequestGuard:
             return
         headers = dict(scope.get("headers", []))
         incoming = headers.get(REQUEST_ID_HEADER, b"")
-        request_id = incoming.decode() if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming.decode() if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         is_docs = scope.get("path", "") in self.docs_paths
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = [(REQUEST_ID_HEADER, request_id.encode())]
-                if not is_docs:  # the API explorer page loads its own scripts
-                    extra += SECURITY_HEADERS
+                # The API explorer page runs an inline script, which the CSP would block; it
+                # keeps the other headers (no framing, no sniffing).
+                extra += _DOCS_HEADERS if is_docs else SECURITY_HEADERS
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
+        path = str(scope.get("path", ""))
         declared = headers.get(b"content-length")
         if declared is not None:
-            try:
-                too_large = int(declared) > self.max_body_bytes
-            except ValueError:
-                too_large = True
-            if too_large:
-                await self._refuse(send_with_headers, request_id)
+            # Digits only: int() would also take "+1", " 1" or "1_000".
+            length = int(declared) if declared.isdigit() else -1
+            if length < 0:
+                await self._send_problem(
+                    send_with_headers,
+                    400,
+                    "Bad request",
+                    "invalid Content-Length",
+                    request_id,
+                    path,
+                )
+                return
+            if length > self.max_body_bytes:
+                await self._refuse(send_with_headers, request_id, path)
                 return
 
         received = 0
+        exceeded = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    exceeded = True
                     raise _BodyTooLarge
             return message
 
         started = False
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if exceeded:
+                # The framework answers a body it could not read on its own terms (FastAPI:
+                # 400 "error parsing the body"); that answer is replaced by the 413 below.
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send_with_headers(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await self._refuse(send_with_headers, request_id)
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await self._refuse(send_with_headers, request_id, path)
 
-    async def _refuse(self, send: Send, request_id: str) -> None:
-        headers, body = _problem(
-            413,
-            "Content too large",
-            f"the request body exceeds the limit of {self.max_body_bytes} bytes",
-            request_id,
-        )
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
+    async def _refuse(self, send: Send, request_id: str, path: str) -> None:
+        detail = f"the request body exceeds the limit of {self.max_body_bytes} bytes"
+        await self._send_problem(send, 413, "Content too large", detail, request_id, path)
+
+    @staticmethod
+    async def _send_problem(
+        send: Send, status: int, title: str, detail: str, request_id: str, path: str
+    ) -> None:
+        headers, body = _problem(status, title, detail, request_id, path)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

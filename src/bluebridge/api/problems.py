@@ -4,6 +4,7 @@ without leaking its cause."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bluebridge.errors import FieldProblem, ServiceError
@@ -32,6 +34,48 @@ _TITLES = {
     429: "Too many requests",
     500: "Internal server error",
 }
+
+
+class ProblemField(BaseModel):
+    field: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document: how the API answers every error."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[ProblemField] | None = None
+
+
+def document_problems(schema: dict[str, Any], path_prefix: str) -> dict[str, Any]:
+    """Describe the errors of the operations under a prefix as they are sent: problem
+    documents (application/problem+json), in place of FastAPI's own validation error shape."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem_schema.pop("$defs", {}))
+    components["Problem"] = problem_schema
+    answer = {
+        "description": "A problem document naming what went wrong, and for invalid input "
+        "each field and the reason (RFC 9457).",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith(path_prefix):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            responses["4XX"] = answer
+    for name in ("HTTPValidationError", "ValidationError"):  # in this order: one uses the other
+        if f'"#/components/schemas/{name}"' not in json.dumps(schema):
+            components.pop(name, None)
+    return schema
 
 
 def problem_response(
