@@ -537,7 +537,12 @@ def test_refused_requests_change_nothing(client, world, act_as, runtime):
     problem(client.post("/api/v1/agencies", json={**unit, "kind": "ncb"}, headers=officer), 403)
     problem(client.post("/api/v1/api-keys", json={"agency_id": fra}, headers=officer), 422)
     assert counts(runtime) == before_counts
-    assert [e["action"] for e in audit_events(runtime, before_seq)] == ["api_key.refused"]
+    # A bad key and each refusal after authentication leave an event; nothing else does.
+    assert [e["action"] for e in audit_events(runtime, before_seq)] == [
+        "api_key.refused",
+        "access.denied",
+        "access.denied",
+    ]
 
     admin = world.user(agency="FRA-NCB", roles=(Role.ADMINISTRATOR,))
     act_as(admin)

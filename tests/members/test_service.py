@@ -330,3 +330,45 @@ def test_reads_within_own_country_are_not_logged_as_foreign(runtime, world):
     with runtime.sessions() as session:
         actions = set(session.scalars(select(AuditEvent.action)))
     assert not {"user.read", "user.list"} & actions
+
+
+def test_search_wildcards_are_literal(runtime, world):
+    world.user("FRA-NCB", username="plain.user")
+    with runtime.sessions() as session:
+        assert service.list_users(session, principal=OPERATOR, search="%").total == 0
+        assert service.list_users(session, principal=OPERATOR, search="_").total == 0
+        assert service.list_agencies(session, principal=OPERATOR, search="%").total == 0
+        assert service.list_users(session, principal=OPERATOR, search="plain").total == 1
+
+
+def test_agency_country_filter_takes_any_code(session):
+    for code in ("FRA", "FR", "250"):
+        page = service.list_agencies(session, principal=OPERATOR, country=code)
+        assert {a.country for a in page.items} == {"FRA"}, code
+    with pytest.raises(InvalidInput, match="country"):
+        service.list_agencies(session, principal=OPERATOR, country="QQQ")
+
+
+def test_control_characters_are_refused_in_every_text_field(session, runtime):
+    fra = service.get_agency_by_code(session, code="FRA-NCB")
+    with pytest.raises(InvalidInput) as caught:
+        service.create_user(
+            session,
+            settings=runtime.settings,
+            principal=OPERATOR,
+            agency_id=fra.id,
+            username="nul\x00user",
+            display_name="Bad\x00Name",
+            roles=["officer"],
+            password="a long enough passphrase",
+        )
+    assert {"username", "display_name"} <= {p.field for p in caught.value.problems}
+    with pytest.raises(InvalidInput, match="name"):
+        service.create_agency(
+            session,
+            principal=OPERATOR,
+            code="FRA-NUL",
+            name="x\x00",
+            kind=AgencyKind.BORDER_POST,
+            country="FRA",
+        )

@@ -235,3 +235,37 @@ def test_logout_ends_the_session(client, world):
     response = post_form(client, "/logout", {}, page="/")
     assert response.status_code == 303
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_nul_in_a_form_is_a_field_error_not_a_crash(client, world):
+    admin_client(client, world)
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "agency_code": "FRA-NCB",
+            "username": "ok.user",
+            "display_name": "Bad\x00",
+            "roles": ["officer"],
+            "password": "a temporary passphrase",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="e-display_name"' in response.text
+    assert client.get("/admin/audit?action=%00").status_code in (400, 422)
+    assert client.get("/admin/users?q=%00").status_code in (400, 422)
+
+
+def test_impossible_portal_address_is_a_page_in_the_visitors_language(client, world):
+    admin_client(client, world)
+    client.get("/language/fr?next=/")
+    response = client.get("/admin/users/99999999999999999999")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr"' in response.text
+    assert "Introuvable" in response.text or "introuvable" in response.text.lower()
+    unknown = client.get("/no/such/page")
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"].startswith("text/html")
+    api = client.get("/api/v1/no-such-thing")
+    assert api.headers["content-type"] == "application/problem+json"

@@ -1,5 +1,6 @@
 """FastAPI dependencies: the runtime, one database session per request (committed before the
-response is sent), the request context, and the principal behind an API key."""
+response is sent, and a refusal after authentication audited), the request context, and the
+principal behind an API key or a signed-in portal session."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from bluebridge.access.principal import Channel, Principal, RequestContext
-from bluebridge.errors import AuthenticationFailed
-from bluebridge.members.authentication import authenticate_api_key
+from bluebridge.audit import service as audit
+from bluebridge.errors import AuthenticationFailed, PermissionDenied
+from bluebridge.members.authentication import (
+    SESSION_COOKIE,
+    authenticate_api_key,
+    load_web_session,
+    principal_for_user,
+)
+from bluebridge.members.security import digests_equal, session_csrf_token
 from bluebridge.runtime import Runtime
 from bluebridge.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -26,12 +36,28 @@ def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
     return runtime.settings
 
 
-def db_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    """One transaction per request: committed if the handler succeeds, else rolled back."""
+def db_session(
+    request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
+) -> Iterator[Session]:
+    """One transaction per request: committed if the handler succeeds, else rolled back. A
+    principal refused an action (403) leaves an audit event saying what it tried."""
     session = runtime.sessions()
     try:
         yield session
         session.commit()
+    except PermissionDenied as exc:
+        session.rollback()
+        principal: Principal | None = getattr(request.state, "principal", None)
+        if principal is not None:
+            audit.record(
+                session,
+                principal=principal,
+                action="access.denied",
+                outcome=audit.Outcome.DENIED,
+                details={"method": request.method, "path": request.url.path, "reason": exc.detail},
+            )
+            session.commit()
+        raise
     except BaseException:
         session.rollback()
         raise
@@ -56,25 +82,62 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer bbk_…`")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key, as a header.")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description="A signed-in portal session (with its CSRF token in `X-CSRF-Token` for changes).",
+)
+
+
+def _session_principal(
+    request: Request, session: Session, settings: Settings, token: str
+) -> Principal:
+    """A person signed in to the portal, calling the API from it (administration needs a
+    person who passed the second factor, never a machine key)."""
+    web_session = load_web_session(session, settings=settings, token=token)
+    if web_session is None or web_session.stage != "complete":
+        raise AuthenticationFailed("the portal session has ended: sign in again")
+    principal = principal_for_user(
+        web_session.user,
+        request_context(request, Channel.API),
+        second_factor=web_session.second_factor,
+    )
+    request.state.principal = principal  # so that a refusal below is audited as this person's
+    if web_session.user.must_change_password:
+        raise PermissionDenied("change your password in the portal first")
+    if request.method not in SAFE_METHODS:
+        presented = request.headers.get("x-csrf-token", "")
+        if not presented or not digests_equal(presented, session_csrf_token(settings, token)):
+            raise PermissionDenied("a change made with a portal session needs its X-CSRF-Token")
+    return principal
 
 
 def api_principal(
     request: Request,
     session: DbSession,
+    settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     header_key: Annotated[str | None, Security(_header)],
+    session_token: Annotated[str | None, Security(_cookie)],
 ) -> Principal:
-    """The principal of an API key given as a bearer token or in X-API-Key."""
+    """The principal of an API key (bearer token or X-API-Key), or else of the portal
+    session whose cookie came with the request."""
     presented = bearer.credentials if bearer is not None else header_key
-    context = request_context(request, Channel.API)
-    if not presented:
+    if presented:
+        try:
+            principal = authenticate_api_key(
+                session, presented=presented, context=request_context(request, Channel.API)
+            )
+        except AuthenticationFailed:
+            # Keep the audit event of the refusal although the request fails.
+            session.commit()
+            raise
+    elif session_token:
+        principal = _session_principal(request, session, settings, session_token)
+    else:
         raise AuthenticationFailed("an API key is required (Authorization: Bearer …)")
-    try:
-        return authenticate_api_key(session, presented=presented, context=context)
-    except AuthenticationFailed:
-        # Keep the audit event of the refusal although the request fails.
-        session.commit()
-        raise
+    request.state.principal = principal
+    return principal
 
 
 ApiPrincipal = Annotated[Principal, Depends(api_principal)]

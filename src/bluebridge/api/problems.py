@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -129,27 +129,48 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
     return problems
 
 
+# Renders an error as a portal page: (request, status, message) -> Response. The portal
+# registers one; without it every error is a problem document.
+PortalErrorPage = Callable[[Request, int, str], Response]
+API_PATHS = ("/api", "/healthz", "/readyz")
+
+
+def _portal_page(request: Request) -> PortalErrorPage | None:
+    if request.url.path.startswith(API_PATHS):
+        return None
+    page: PortalErrorPage | None = getattr(request.app.state, "portal_error_page", None)
+    return page
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an application."""
 
     @app.exception_handler(ServiceError)
-    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+    async def _service_error(request: Request, exc: ServiceError) -> Response:
+        if (page := _portal_page(request)) is not None:
+            return page(request, exc.status, exc.detail)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return problem_response(
             exc.status, exc.detail, request=request, errors=exc.problems, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = _validation_problems(exc)
         summary = "; ".join(f"{p.field}: {p.reason}" for p in problems[:5])
+        if (page := _portal_page(request)) is not None:
+            # A portal address with an impossible part (an id out of range) names nothing.
+            status = 404 if any(p.field.startswith("path") for p in problems) else 400
+            return page(request, status, summary or "invalid input")
         return problem_response(422, summary or "invalid input", request=request, errors=problems)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = (
             exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
         )
+        if (page := _portal_page(request)) is not None and exc.status_code in (404, 405):
+            return page(request, exc.status_code, detail)
         return problem_response(exc.status_code, detail, request=request, headers=exc.headers)
 
     @app.exception_handler(Exception)

@@ -23,6 +23,7 @@ from bluebridge.access.principal import Principal, RequestContext, Role
 from bluebridge.audit.models import AuditEvent, AuditHead
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
+from bluebridge.text import check_text
 
 GENESIS_HASH = "0" * 64
 _PENDING_KEY = "bluebridge.audit.pending"
@@ -261,6 +262,15 @@ def list_events(
 ) -> Page[AuditEvent]:
     """Audit events the principal may read, newest first. Reading the log is itself audited."""
     rules.require_role(principal, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER)
+    filters = {
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "actor": actor_name,
+    }
+    for field, value in filters.items():
+        if value:
+            check_text(field, value)
     query = (
         select(AuditEvent).where(_visible_events_filter(principal)).order_by(AuditEvent.seq.desc())
     )

@@ -43,6 +43,7 @@ from bluebridge.store.base import utcnow
 
 log = logging.getLogger("bluebridge.members")
 GENERIC_FAILURE = "Unknown user name or wrong password."
+SESSION_COOKIE = "bb_session"
 TOTP_ISSUER = "Bluebridge"
 API_KEY_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 

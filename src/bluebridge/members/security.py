@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from bluebridge.settings import Settings
 
 API_KEY_PREFIX = "bbk"
+_PREFIX = re.compile(r"[0-9a-f]{12}")
 
 
 @cache
@@ -87,7 +89,7 @@ def issue_api_key() -> IssuedApiKey:
 def parse_api_key(presented: str) -> str | None:
     """The prefix of a well-formed key, or None."""
     parts = presented.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or len(parts[1]) != 12:
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or not _PREFIX.fullmatch(parts[1]):
         return None
     return parts[1]
 
@@ -126,3 +128,9 @@ def unseal(settings: Settings, sealed: str) -> str:
 def csrf_token(settings: Settings, binding: str) -> str:
     """The CSRF token for a browser: an HMAC of its session (or pre-session) token."""
     return hmac.new(derive_key(settings, "csrf"), binding.encode(), hashlib.sha256).hexdigest()
+
+
+def session_csrf_token(settings: Settings, session_token: str) -> str:
+    """The CSRF token of a signed-in browser: the portal puts it in every form, and the API
+    expects it in X-CSRF-Token for a change made with the session cookie."""
+    return csrf_token(settings, "s:" + session_token)

@@ -30,6 +30,7 @@ from bluebridge.members.security import hash_password, issue_api_key
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
+from bluebridge.text import LIKE_ESCAPE, contains_pattern, has_control_characters
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 AGENCY_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
@@ -56,6 +57,14 @@ ROLES_BY_AGENCY_KIND: dict[AgencyKind, frozenset[Role]] = {
 }
 # Administration needs a person who passed a second factor, never a machine key.
 ROLES_NOT_FOR_API_KEYS = frozenset({Role.ADMINISTRATOR})
+
+
+def _control_character_problems(**fields: str) -> list[FieldProblem]:
+    return [
+        FieldProblem(field, "must not contain control characters")
+        for field, value in fields.items()
+        if has_control_characters(value)
+    ]
 
 
 # ---------------------------------------------------------------- reference data
@@ -142,13 +151,20 @@ def list_agencies(
     """The agency directory, filtered and paginated."""
     query = select(Agency).order_by(Agency.country.is_(None).desc(), Agency.country, Agency.code)
     if country:
-        query = query.where(Agency.country == country.upper())
+        try:
+            resolved = reference.resolve_country_code(country).alpha3 or country.upper()
+        except reference.UnknownCountryCode as exc:
+            raise InvalidInput.on("country", str(exc)) from None
+        query = query.where(Agency.country == resolved)
     if kind:
         query = query.where(Agency.kind == kind)
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = contains_pattern(search)
         query = query.where(
-            or_(func.lower(Agency.name).like(pattern), func.lower(Agency.code).like(pattern))
+            or_(
+                func.lower(Agency.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Agency.code).like(pattern, escape=LIKE_ESCAPE),
+            )
         )
     return paginate(session, query, page=page, per_page=per_page)
 
@@ -170,7 +186,7 @@ def create_agency(
         principal.has_role(Role.ADMINISTRATOR) and principal.agency_kind == AgencyKind.NCB.value
     ):
         raise PermissionDenied("only the platform's and NCBs' administrators add agencies")
-    problems: list[FieldProblem] = []
+    problems: list[FieldProblem] = _control_character_problems(code=code, name=name)
     code = code.strip().upper()
     name = name.strip()
     if not AGENCY_CODE_PATTERN.match(code):
@@ -304,8 +320,10 @@ def create_user(
     agency = session.get(Agency, agency_id)
     if agency is None or not rules.may_administer_agency(principal, agency_id):
         raise NotFound(f"no agency with id {agency_id} that you administer")
+    problems = _control_character_problems(
+        username=username, display_name=display_name, email=email or ""
+    )
     username = username.strip().lower()
-    problems: list[FieldProblem] = []
     if not USERNAME_PATTERN.match(username):
         problems.append(
             FieldProblem(
@@ -426,10 +444,11 @@ def list_users(
     if agency_id is not None:
         query = query.where(User.agency_id == agency_id)
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = contains_pattern(search)
         query = query.where(
             or_(
-                func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern)
+                func.lower(User.username).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.display_name).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     result = paginate(session, query, page=page, per_page=per_page)
@@ -450,6 +469,9 @@ def update_user(
 ) -> User:
     """Change an account's name, e-mail, roles or whether it may sign in."""
     user = _administered_user(session, principal, user_id)
+    problems = _control_character_problems(display_name=display_name or "", email=email or "")
+    if problems:
+        raise InvalidInput("the account cannot be changed", problems)
     changes: dict[str, object] = {}
     if display_name is not None:
         display_name = display_name.strip()
@@ -576,7 +598,7 @@ def create_api_key(
     agency = session.get(Agency, agency_id)
     if agency is None or not rules.may_administer_agency(principal, agency_id):
         raise NotFound(f"no agency with id {agency_id} that you administer")
-    problems: list[FieldProblem] = []
+    problems = _control_character_problems(name=name)
     name = name.strip()
     if not name or len(name) > 120:
         problems.append(FieldProblem("name", "give a name of 1 to 120 characters"))

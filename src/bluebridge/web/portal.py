@@ -17,18 +17,17 @@ from sqlalchemy.orm import Session
 from bluebridge.access import rules
 from bluebridge.access.principal import Channel, Principal, Role
 from bluebridge.api.deps import request_context
-from bluebridge.members.authentication import load_web_session, principal_for_user
+from bluebridge.members.authentication import SESSION_COOKIE, load_web_session, principal_for_user
 from bluebridge.members.models import User, WebSession
-from bluebridge.members.security import csrf_token
+from bluebridge.members.security import csrf_token, session_csrf_token
 from bluebridge.runtime import Runtime
 from bluebridge.web import i18n
 
-SESSION_COOKIE = "bb_session"
 PRESESSION_COOKIE = "bb_pre"
 LANGUAGE_COOKIE = "bb_lang"
 FLASH_COOKIE = "bb_flash"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-_ENV = i18n.make_jinja_env(TEMPLATES_DIR)
+TEMPLATES = i18n.make_jinja_env(TEMPLATES_DIR)
 
 
 class LoginRequired(Exception):
@@ -75,11 +74,13 @@ class Visitor:
             raise LoginRequired(self.request.url.path)
         if self.web_session.user.must_change_password and not allow_pending_password_change:
             raise PasswordChangeRequired
-        return principal_for_user(
+        principal = principal_for_user(
             self.web_session.user,
             request_context(self.request, Channel.WEB),
             second_factor=self.web_session.second_factor,
         )
+        self.request.state.principal = principal  # for the audit of a refusal
+        return principal
 
     @property
     def csrf_binding(self) -> str:
@@ -91,6 +92,8 @@ class Visitor:
 
     @property
     def csrf(self) -> str:
+        if self.session_token:
+            return session_csrf_token(self.runtime.settings, self.session_token)
         return csrf_token(self.runtime.settings, self.csrf_binding)
 
     def flash(self, kind: str, text: str) -> None:
@@ -99,7 +102,7 @@ class Visitor:
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         principal = self.principal(allow_pending_password_change=True) if self.complete else None
         html = i18n.render(
-            _ENV,
+            TEMPLATES,
             template,
             self.lang,
             principal=principal,

@@ -14,16 +14,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bluebridge.access import rules
 from bluebridge.access.principal import Channel, Principal, Role
 from bluebridge.api.deps import DbSession, client_address, request_context
-from bluebridge.api.problems import problem_response
 from bluebridge.audit import service as audit_service
 from bluebridge.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
 from bluebridge.members import authentication as auth
 from bluebridge.members import reference, service
 from bluebridge.members.models import AgencyKind, UnitSpecialty
+from bluebridge.members.security import digests_equal
 from bluebridge.web import i18n
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import (
+    LANGUAGE_COOKIE,
+    TEMPLATES,
     CsrfFailed,
     LoginRequired,
     PasswordChangeRequired,
@@ -69,8 +71,6 @@ def _errors(exc: ServiceError) -> dict[str, str]:
 
 
 def _checked(visitor: Visitor, presented: str) -> None:
-    from bluebridge.members.security import digests_equal
-
     if not presented or not digests_equal(presented, visitor.csrf):
         raise CsrfFailed
 
@@ -829,32 +829,32 @@ def install(app: FastAPI) -> None:
             request, 403, _("This form has expired. Go back, reload the page and try again.")
         )
 
-    @app.exception_handler(ServiceError)
-    async def _service_error(request: Request, exc: ServiceError) -> Response:
-        if _is_portal(request):
-            return _error_page(request, exc.status, exc.detail)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem_response(
-            exc.status, exc.detail, request=request, errors=exc.problems, headers=headers
-        )
+    app.state.portal_error_page = _error_page
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
+    """A portal page for an error, in the visitor's language."""
     runtime = request.app.state.runtime
     lang = i18n.negotiate_language(
-        request.cookies.get("bb_lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
         request.headers.get("accept-language"),
         runtime.settings.default_language,
     )
-    from bluebridge.web.portal import _ENV
-
-    titles = {403: _("Not allowed"), 404: _("Not found"), 401: _("Sign-in needed")}
+    with i18n.use_language(lang):
+        titles = {
+            400: _("This request cannot be answered"),
+            401: _("Sign-in needed"),
+            403: _("Not allowed"),
+            404: _("Not found"),
+            405: _("Not found"),
+        }
+        title = titles.get(status, _("Something went wrong"))
     html = i18n.render(
-        _ENV,
+        TEMPLATES,
         "error.html",
         lang,
         status=status,
-        title=titles.get(status, _("Something went wrong")),
+        title=title,
         message=message,
         principal=None,
         csrf_token=None,

@@ -36,6 +36,7 @@ SERVICE_REASONS = (
     N_("use 3-64 lower-case letters, digits, dots, hyphens or underscores"),
     N_("use at most 256 characters"),
     N_("use more varied characters"),
+    N_("must not contain control characters"),
     N_("you cannot deactivate your own account"),
     N_("you cannot remove your own administrator role"),
     N_("you may administer only your own agency"),

@@ -1,0 +1,37 @@
+"""Text as every domain's services accept it: no control characters (PostgreSQL refuses NUL,
+and none belongs in a name or a code), and search terms escaped for SQL LIKE so that `%` and
+`_` match themselves."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bluebridge.errors import InvalidInput
+
+LIKE_ESCAPE = "\\"
+
+
+def has_control_characters(value: str) -> bool:
+    """True when the text holds a control, surrogate or unassigned-format character."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+
+
+def check_text(field: str, value: str) -> str:
+    """The value unchanged, or InvalidInput naming the field when it holds control characters."""
+    if has_control_characters(value):
+        raise InvalidInput.on(field, "must not contain control characters")
+    return value
+
+
+def contains_pattern(term: str, field: str = "q") -> str:
+    """A LIKE pattern matching the term anywhere, case-folded, with its wildcards escaped;
+    use it with ``.like(pattern, escape=LIKE_ESCAPE)``."""
+    check_text(field, term)
+    escaped = (
+        term.strip()
+        .lower()
+        .replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
