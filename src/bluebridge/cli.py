@@ -125,7 +125,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same world.")] = 2026,
     size: Annotated[
         int, typer.Option(min=1, max=1000, help="Units and border posts per country.")
-    ] = 1,
+    ] = 2,
     serve_after: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the portal after loading.")
     ] = True,

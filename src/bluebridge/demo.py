@@ -28,13 +28,6 @@ from bluebridge.store.base import Base
 from bluebridge.store.engine import unit_of_work
 
 SHOWCASE_COUNTRY = "FRA"
-REGIONAL_PARTNERS = [
-    ("ASEANAPOL", "ASEAN Chiefs of National Police", reference.Region.ASIA_SOUTH_PACIFIC),
-    ("GCCPOL", "GCC Police", reference.Region.MENA),
-    ("PICP", "Pacific Islands Chiefs of Police", reference.Region.ASIA_SOUTH_PACIFIC),
-    ("AFRIPOL", "African Union Mechanism for Police Cooperation", reference.Region.AFRICA),
-    ("AMERIPOL", "Police Community of the Americas", reference.Region.AMERICAS),
-]
 PRIVATE_PARTNERS = [("AIRLINE-DOCCHECK", "Airline document checks (private partner)")]
 SPECIALTIES = list(UnitSpecialty)
 SPECIALTY_NAMES = {
@@ -233,7 +226,7 @@ def build(
     runtime: Runtime,
     *,
     seed: int = 2026,
-    size: int = 1,
+    size: int = 2,
     only_countries: list[str] | None = None,
     progress: Any | None = None,
 ) -> list[DemoLogin]:
@@ -258,14 +251,6 @@ def build(
         audit_service.initialise(session)
         service.sync_reference(session)
         gs = service.get_agency_by_code(session, code=service.GENERAL_SECRETARIAT_CODE)
-        for code, name, region in REGIONAL_PARTNERS:
-            _agency(
-                session,
-                code=code,
-                name=name,
-                kind=AgencyKind.REGIONAL_PARTNER.value,
-                region=region.value,
-            )
         for code, name in PRIVATE_PARTNERS:
             _agency(session, code=code, name=name, kind=AgencyKind.PRIVATE_PARTNER.value)
         for username, roles, label in (

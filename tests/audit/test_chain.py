@@ -16,6 +16,17 @@ from bluebridge.cli import app as cli
 from bluebridge.store.engine import unit_of_work
 
 
+def _head(runtime) -> int:
+    """The chain's last sequence number (a fresh store already records its reference sync)."""
+    with runtime.sessions() as session:
+        return session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0))) or 0
+
+
+def _ours(session, base: int):
+    query = select(AuditEvent).where(AuditEvent.seq > base).order_by(AuditEvent.seq)
+    return session.scalars(query).all()
+
+
 def _append(runtime, count: int, prefix: str = "test.event") -> None:
     with unit_of_work(runtime.sessions) as session:
         for n in range(count):
@@ -30,22 +41,24 @@ def _append(runtime, count: int, prefix: str = "test.event") -> None:
 
 
 def test_events_are_chained_in_order(runtime):
+    base = _head(runtime)
     _append(runtime, 5)
     with runtime.sessions() as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
-        assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
+        assert [r.seq for r in rows] == list(range(1, base + 6))
         assert rows[0].prev_hash == audit.GENESIS_HASH
         for before, after in itertools.pairwise(rows):
             assert after.prev_hash == before.hash
         report = audit.verify_chain(session)
     assert report.intact
-    assert report.events_checked == 5
+    assert report.events_checked == base + 5
 
 
 def test_secrets_are_masked_in_details(runtime):
+    base = _head(runtime)
     _append(runtime, 1)
     with runtime.sessions() as session:
-        row = session.scalars(select(AuditEvent)).one()
+        (row,) = _ours(session, base)
     assert "hunter2" not in row.details
     assert '"password":"***"' in row.details
     masked = audit.mask_secrets(
@@ -74,10 +87,10 @@ def test_rolled_back_work_leaves_no_event(runtime):
             audit.record(session, principal=operator_principal("tester"), action="doomed")
             raise RuntimeError("the change fails")
 
+    base = _head(runtime)
     with pytest.raises(RuntimeError):
         failing_change()
-    with runtime.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    assert _head(runtime) == base
 
 
 def test_an_event_needs_an_actor_context(runtime):
@@ -89,6 +102,7 @@ def test_an_event_needs_an_actor_context(runtime):
 
 
 def test_anonymous_events_keep_the_context(runtime):
+    base = _head(runtime)
     with unit_of_work(runtime.sessions) as session:
         audit.record(
             session,
@@ -100,7 +114,7 @@ def test_anonymous_events_keep_the_context(runtime):
             outcome=audit.Outcome.DENIED,
         )
     with runtime.sessions() as session:
-        row = session.scalars(select(AuditEvent)).one()
+        (row,) = _ours(session, base)
     assert (row.channel, row.request_id, row.client_address, row.actor_name) == (
         "web",
         "req-123456",
@@ -113,57 +127,63 @@ def test_anonymous_events_keep_the_context(runtime):
 @pytest.mark.parametrize(
     ("tamper", "expected_seq", "reason"),
     [
-        ("UPDATE audit_events SET details = 'edited' WHERE seq = 3", 3, "edited"),
-        ("UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 2", 2, "edited"),
-        ("DELETE FROM audit_events WHERE seq = 4", 4, "missing"),
-        ("DELETE FROM audit_events WHERE seq = 6", 6, "ends early"),
+        ("UPDATE audit_events SET details = 'edited' WHERE seq = :seq", 3, "edited"),
+        ("UPDATE audit_events SET actor_name = 'mallory' WHERE seq = :seq", 2, "edited"),
+        ("DELETE FROM audit_events WHERE seq = :seq", 4, "missing"),
+        ("DELETE FROM audit_events WHERE seq = :seq", 6, "ends early"),
     ],
 )
 def test_tampering_is_found_and_named(runtime, tamper, expected_seq, reason):
+    base = _head(runtime)
     _append(runtime, 6)
     with runtime.engine.begin() as connection:
-        connection.execute(text(tamper))
+        connection.execute(text(tamper), {"seq": base + expected_seq})
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
     assert not report.intact
     assert report.problem is not None
-    assert report.problem.seq == expected_seq
+    assert report.problem.seq == base + expected_seq
     assert reason in report.problem.reason
 
 
 def test_reordering_is_found(runtime):
+    base = _head(runtime)
     _append(runtime, 5)
+    second, third = base + 2, base + 3
     with runtime.engine.begin() as connection:
-        # Swap the content of events 2 and 3 but keep their sequence numbers.
-        connection.execute(text("UPDATE audit_events SET seq = -2 WHERE seq = 2"))
-        connection.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
-        connection.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = -2"))
+        # Swap the content of two events but keep their sequence numbers.
+        move = text("UPDATE audit_events SET seq = :to WHERE seq = :from")
+        connection.execute(move, {"from": second, "to": -2})
+        connection.execute(move, {"from": third, "to": second})
+        connection.execute(move, {"from": -2, "to": third})
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
     assert report.problem is not None
-    assert report.problem.seq == 2
+    assert report.problem.seq == second
 
 
 def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_event(runtime):
+    base = _head(runtime)
     _append(runtime, 4)
     with runtime.sessions() as session:
-        row = session.get(AuditEvent, 2)
+        row = session.get(AuditEvent, base + 2)
         assert row is not None
         row.actor_name = "mallory"
         row.hash = audit.event_hash(row)
         session.execute(
             update(AuditEvent)
-            .where(AuditEvent.seq == 2)
+            .where(AuditEvent.seq == base + 2)
             .values(actor_name="mallory", hash=row.hash)
         )
         session.commit()
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
     assert report.problem is not None
-    assert report.problem.seq == 3
+    assert report.problem.seq == base + 3
 
 
 def test_concurrent_writers_keep_one_unbroken_chain(runtime):
+    base = _head(runtime)
     errors: list[BaseException] = []
 
     def writer(name: str) -> None:
@@ -182,10 +202,11 @@ def test_concurrent_writers_keep_one_unbroken_chain(runtime):
     with runtime.sessions() as session:
         report = audit.verify_chain(session)
     assert report.intact
-    assert report.events_checked == 80
+    assert report.events_checked == base + 80
 
 
 def test_cli_audit_verify_names_the_edited_event(runtime, monkeypatch):
+    base = _head(runtime)
     _append(runtime, 5)
     monkeypatch.setenv("BLUEBRIDGE_DATABASE_URL", runtime.settings.resolved_database_url)
     monkeypatch.setenv("BLUEBRIDGE_DATA_DIR", str(runtime.settings.data_dir))
@@ -194,7 +215,10 @@ def test_cli_audit_verify_names_the_edited_event(runtime, monkeypatch):
     assert intact.exit_code == 0, intact.output
     assert "intact" in intact.output
     with runtime.engine.begin() as connection:
-        connection.execute(text("UPDATE audit_events SET action = 'nothing.to.see' WHERE seq = 4"))
+        connection.execute(
+            text("UPDATE audit_events SET action = 'nothing.to.see' WHERE seq = :seq"),
+            {"seq": base + 4},
+        )
     broken = runner.invoke(cli, ["audit", "verify"])
     assert broken.exit_code == 1
-    assert "event 4" in broken.output
+    assert f"event {base + 4}" in broken.output

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bluebridge.access import rules
-from bluebridge.access.principal import Principal, Role
+from bluebridge.access.principal import Principal, Role, operator_principal
 from bluebridge.audit import service as audit
 from bluebridge.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from bluebridge.members import reference
@@ -35,6 +35,14 @@ from bluebridge.text import LIKE_ESCAPE, contains_pattern, has_control_character
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 AGENCY_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 GENERAL_SECRETARIAT_CODE = "GS"
+# The regional police organizations every installation knows, with the region they serve.
+REGIONAL_PARTNERS = (
+    ("ASEANAPOL", "ASEAN Chiefs of National Police", reference.Region.ASIA_SOUTH_PACIFIC),
+    ("GCCPOL", "GCC Police", reference.Region.MENA),
+    ("PICP", "Pacific Islands Chiefs of Police", reference.Region.ASIA_SOUTH_PACIFIC),
+    ("AFRIPOL", "African Union Mechanism for Police Cooperation", reference.Region.AFRICA),
+    ("AMERIPOL", "Police Community of the Americas", reference.Region.AMERICAS),
+)
 
 # Which roles each kind of agency may hold; a private partner only checks documents.
 ROLES_BY_AGENCY_KIND: dict[AgencyKind, frozenset[Role]] = {
@@ -107,7 +115,25 @@ def sync_reference(session: Session) -> int:
                 )
             )
             added += 1
+    for code, name, region in REGIONAL_PARTNERS:
+        if code not in codes:
+            session.add(
+                Agency(
+                    code=code,
+                    name=name,
+                    kind=AgencyKind.REGIONAL_PARTNER.value,
+                    region=region.value,
+                )
+            )
+            added += 1
     session.flush()
+    if added:
+        audit.record(
+            session,
+            principal=operator_principal("bluebridge"),
+            action="reference.sync",
+            details={"rows_added": added, "members": len(reference.member_countries())},
+        )
     return added
 
 
