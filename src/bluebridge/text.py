@@ -12,7 +12,7 @@ LIKE_ESCAPE = "\\"
 
 
 def has_control_characters(value: str) -> bool:
-    """True when the text holds a control, surrogate or unassigned-format character."""
+    """True when the text holds a control character (Unicode Cc) or a lone surrogate (Cs)."""
     return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
 
 

@@ -295,3 +295,42 @@ def test_own_password_change_ends_every_session(runtime, world):
             auth.load_web_session(session, settings=runtime.settings, token=t) is None
             for t in tokens
         )
+
+
+def test_roles_that_need_a_second_factor_count_only_after_it(runtime, world):
+    account = world.user("FRA-NCB", (Role.ADMINISTRATOR, Role.OFFICER))
+    with runtime.sessions() as session:
+        user = session.get(User, account.id)
+        without = auth.principal_for_user(user, CONTEXT, second_factor=False)
+        with_it = auth.principal_for_user(user, CONTEXT, second_factor=True)
+    assert without.has_role(Role.OFFICER)
+    assert not without.has_role(Role.ADMINISTRATOR)
+    assert with_it.has_role(Role.ADMINISTRATOR)
+
+
+def test_new_roles_end_the_users_sessions(runtime, world):
+    from bluebridge.access.principal import operator_principal
+    from bluebridge.members import service
+
+    account = world.user("FRA-NCB", (Role.OFFICER,), totp=False)
+    with unit_of_work(runtime.sessions) as session:
+        user = session.get(User, account.id)
+        token = auth.start_web_session(
+            session,
+            settings=runtime.settings,
+            user=user,
+            stage="complete",
+            second_factor=False,
+            client_address=None,
+        )
+    with unit_of_work(runtime.sessions) as session:
+        service.update_user(
+            session,
+            principal=operator_principal("t"),
+            user_id=account.id,
+            roles=["officer", "administrator"],
+        )
+    with runtime.sessions() as session:
+        assert auth.load_web_session(session, settings=runtime.settings, token=token) is None
+    # At the next sign-in the new administrator must first enrol an authenticator.
+    assert sign_in(runtime, account.username, account.password).step is auth.SignInStep.ENROL

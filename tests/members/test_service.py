@@ -372,3 +372,21 @@ def test_control_characters_are_refused_in_every_text_field(session, runtime):
             kind=AgencyKind.BORDER_POST,
             country="FRA",
         )
+
+
+def test_agency_creation_is_audited_with_its_code_readable(runtime):
+    with unit_of_work(runtime.sessions) as session:
+        service.create_agency(
+            session,
+            principal=OPERATOR,
+            code="FRA-AUD1",
+            name="Audited",
+            kind=AgencyKind.BORDER_POST,
+            country="FRA",
+        )
+    with runtime.sessions() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "agency.create")
+        ).one()
+    assert '"agency_code":"FRA-AUD1"' in event.details
+    assert event.object_country == "FRA"

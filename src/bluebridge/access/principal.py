@@ -70,8 +70,12 @@ class Principal:
     second_factor: bool = False
 
     def has_role(self, *roles: Role) -> bool:
-        """True when the principal holds at least one of the roles."""
-        return bool(self.roles.intersection(roles))
+        """True when the principal holds at least one of the roles. A person's roles that
+        publish, review or administer count only after the second factor was given."""
+        held = self.roles.intersection(roles)
+        if self.kind is PrincipalKind.USER and not self.second_factor:
+            held = held - ROLES_REQUIRING_SECOND_FACTOR
+        return bool(held)
 
     @property
     def is_operator(self) -> bool:

@@ -27,7 +27,9 @@ DOCS_URL = "/api/docs"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
 DESCRIPTION = """Bluebridge connects National Central Bureaus, specialized units and border
-posts. Authenticate with an API key (`Authorization: Bearer bbk_…`). Errors are RFC 9457
+posts. Machine clients authenticate with an API key (`Authorization: Bearer bbk_…`); a person
+signed in to the portal may call the API with the session cookie, sending the session's CSRF
+token in `X-CSRF-Token` for changes (administration works only this way). Errors are RFC 9457
 problem documents that name the field and the reason."""
 
 

@@ -133,9 +133,15 @@ def api_principal(
             session.commit()
             raise
     elif session_token:
-        principal = _session_principal(request, session, settings, session_token)
+        try:
+            principal = _session_principal(request, session, settings, session_token)
+        except AuthenticationFailed:
+            session.commit()  # keep an expired session marked as ended
+            raise
     else:
-        raise AuthenticationFailed("an API key is required (Authorization: Bearer …)")
+        raise AuthenticationFailed(
+            "an API key (Authorization: Bearer …) or a signed-in portal session is required"
+        )
     request.state.principal = principal
     return principal
 

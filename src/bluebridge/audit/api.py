@@ -88,7 +88,11 @@ def verify(session: DbSession, principal: ApiPrincipal) -> ChainReportOut:
         )
     report = service.verify_chain(session)
     service.record(
-        session, principal=principal, action="audit.verify", details={"intact": report.intact}
+        session,
+        principal=principal,
+        action="audit.verify",
+        outcome=service.Outcome.SUCCESS if report.intact else service.Outcome.FAILURE,
+        details={"intact": report.intact, "events": report.events_checked},
     )
     return ChainReportOut(
         intact=report.intact,

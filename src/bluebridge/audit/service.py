@@ -287,6 +287,6 @@ def list_events(
         session,
         principal=principal,
         action="audit.read",
-        details={"filters": {"action": action, "object_type": object_type, "object_id": object_id}},
+        details={"filters": filters},
     )
     return result

@@ -59,7 +59,7 @@ def _country_out(member: reference.MemberCountry) -> CountryOut:
     )
 
 
-@router.get("/me", response_model=MeOut, summary="Who the API key acts as")
+@router.get("/me", response_model=MeOut, summary="Who the caller acts as")
 def me(principal: ApiPrincipal) -> MeOut:
     return MeOut(
         kind=principal.kind.value,
@@ -249,6 +249,13 @@ def create_api_key(
     )
     return ApiKeyCreated.model_validate(
         {**ApiKeyOut.model_validate(key).model_dump(), "key": plaintext}
+    )
+
+
+@router.get("/api-keys/{key_id}", response_model=ApiKeyOut, summary="One key")
+def get_api_key(session: DbSession, principal: ApiPrincipal, key_id: Id) -> ApiKeyOut:
+    return ApiKeyOut.model_validate(
+        service.get_api_key(session, principal=principal, key_id=key_id)
     )
 
 

@@ -290,7 +290,7 @@ def create_agency(
         object_type="agency",
         object_id=agency.id,
         object_country=country_code,
-        details={"code": code, "kind": kind.value},
+        details={"agency_code": code, "kind": kind.value},
     )
     return agency
 
@@ -516,6 +516,9 @@ def update_user(
         if principal.id == user.id and Role.ADMINISTRATOR.value not in new_roles:
             raise InvalidInput.on("roles", "you cannot remove your own administrator role")
         changes["roles"] = {"before": user.roles, "after": new_roles}
+        if set(new_roles) != set(user.roles):
+            # New roles take effect at the next sign-in, with the second factor they may need.
+            _revoke_sessions(session, user.id)
         user.roles = new_roles
     if active is not None:
         if principal.id == user.id and not active:
@@ -575,7 +578,12 @@ def unlock_user(session: Session, *, principal: Principal, user_id: int) -> User
     user = _administered_user(session, principal, user_id)
     _clear_throttle(session, user.username)
     audit.record(
-        session, principal=principal, action="user.unlock", object_type="user", object_id=user.id
+        session,
+        principal=principal,
+        action="user.unlock",
+        object_type="user",
+        object_id=user.id,
+        object_country=user.agency.country,
     )
     return user
 
@@ -593,6 +601,7 @@ def reset_second_factor(session: Session, *, principal: Principal, user_id: int)
         action="user.second_factor_reset",
         object_type="user",
         object_id=user.id,
+        object_country=user.agency.country,
     )
     return user
 

@@ -806,11 +806,6 @@ def audit_log(
 # ---------------------------------------------------------------- errors
 
 
-def _is_portal(request: Request) -> bool:
-    path = request.url.path
-    return not (path.startswith("/api") or path in ("/healthz", "/readyz"))
-
-
 def install(app: FastAPI) -> None:
     """Handlers that answer portal requests with pages rather than problem documents."""
 
