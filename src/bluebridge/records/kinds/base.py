@@ -1,0 +1,187 @@
+"""What every kind of record declares: its payload schema (pydantic), its default retention,
+the normalised keys for exact lookup, a title for lists, and any rule on who may enter it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+from bluebridge.errors import FieldProblem
+from bluebridge.members import reference
+
+
+class SourceType(StrEnum):
+    """Where the information comes from."""
+
+    POLICE_INVESTIGATION = "police_investigation"
+    JUDICIAL = "judicial"
+    PRISON_SYSTEM = "prison_system"
+    MILITARY_OPERATION = "military_operation"  # military or battlefield operation
+    BORDER_CONTROL = "border_control"
+    OPEN_SOURCE = "open_source"
+    OTHER = "other"
+
+
+class SourceGrading(StrEnum):
+    """Reliability of the source, A (completely reliable) to F (cannot be judged)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+class InformationGrading(StrEnum):
+    """Accuracy of the information, 1 (confirmed) to 6 (cannot be judged)."""
+
+    CONFIRMED = "1"
+    PROBABLY_TRUE = "2"
+    POSSIBLY_TRUE = "3"
+    DOUBTFUL = "4"
+    IMPROBABLE = "5"
+    CANNOT_BE_JUDGED = "6"
+
+
+class HandlingCode(StrEnum):
+    """What a recipient may do with the information."""
+
+    NOT_FOR_JUDICIAL_USE = "not_for_judicial_use"  # without the owner's consent
+    NO_ONWARD_TRANSMISSION = "no_onward_transmission"  # not to be passed on without consent
+    POLICE_USE_ONLY = "police_use_only"
+
+
+@dataclass(frozen=True, slots=True)
+class LookupKey:
+    """A normalised value for exact lookup, e.g. ("document", "FRA:12AB34567")."""
+
+    key_type: str
+    value: str
+
+
+class Payload(BaseModel):
+    """Base of every kind's payload: unknown fields are refused, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+P = TypeVar("P", bound=Payload)
+KeyedHash = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class RecordKind(Generic[P]):
+    """One of the 19 databases."""
+
+    name: str  # e.g. "travel_documents": the path segment and the stored kind
+    label: str  # English label; the portal translates it
+    payload: type[P]
+    retention_years: int | Callable[[P], int]
+    keys: Callable[[P], Sequence[LookupKey]]
+    title: Callable[[P], str]
+    personal_data: bool = True
+    # Problems with who enters the record (owner's country, agency kind), given the payload.
+    owner_rule: Callable[[P, str | None, str], list[FieldProblem]] | None = None
+    # A default access policy for the kind, when the owner gives none (e.g. ICSE).
+    default_policy: dict[str, object] | None = None
+    description: str = ""
+    # When what the owner sends differs from what is stored (a card number becomes a keyed
+    # hash and its last four digits): the input schema, and the function that turns an input
+    # into the stored payload given a keyed hash `keyed_hash(purpose, value) -> hex digest`.
+    input_payload: type[Payload] | None = None
+    prepare: Callable[[Payload, KeyedHash], P] | None = None
+
+    @property
+    def input_schema(self) -> type[Payload]:
+        """The schema an owner's input is validated against."""
+        return self.input_payload or self.payload
+
+    def to_stored(self, given: Payload, keyed_hash: KeyedHash) -> P:
+        """The payload to store for a validated input."""
+        if self.prepare is not None:
+            return self.prepare(given, keyed_hash)
+        assert isinstance(given, self.payload)
+        return given
+
+    def retention_for(self, payload: P) -> int:
+        """Years the record is kept before review, for this payload."""
+        if callable(self.retention_years):
+            return self.retention_years(payload)
+        return self.retention_years
+
+    def lookup_keys(self, payload: P) -> list[LookupKey]:
+        """The payload's keys, without duplicates, in a stable order."""
+        seen: dict[tuple[str, str], LookupKey] = {}
+        for key in self.keys(payload):
+            if key.value:
+                seen.setdefault((key.key_type, key.value), key)
+        return list(seen.values())
+
+
+# ---------------------------------------------------------------- shared normalisation
+
+
+def compact_identifier(value: str) -> str:
+    """An identifier for exact matching: NFKC, upper case, letters and digits only
+    ("12 ab-345/67" -> "12AB34567")."""
+    folded = unicodedata.normalize("NFKC", value).upper()
+    return re.sub(r"[^0-9A-Z]", "", folded)
+
+
+def normalise_country(value: str) -> str:
+    """An ISO 3166 or ICAO 9303 code as ISO alpha-3 (raises ValueError naming the code)."""
+    resolved = reference.resolve_country_code(value)
+    if resolved.alpha3 is None:
+        raise ValueError(f"{value!r} names no country")
+    return resolved.alpha3
+
+
+CountryCode = Annotated[str, AfterValidator(normalise_country)]
+
+
+def not_in_future(value: dt.date) -> dt.date:
+    if value > dt.datetime.now(dt.UTC).date():
+        raise ValueError("must not be in the future")
+    return value
+
+
+PastDate = Annotated[dt.date, AfterValidator(not_in_future)]
+
+
+class PartialDate(BaseModel):
+    """A date known to the year, the month or the day (a birth date often is partial)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> PartialDate:
+        if not 1800 <= self.year <= dt.datetime.now(dt.UTC).year:
+            raise ValueError("year out of range")
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError("month must be 1 to 12")
+        if self.day is not None and self.month is not None:
+            dt.date(self.year, self.month, self.day)  # raises ValueError for 31 February
+        return self
+
+    def iso(self) -> str:
+        """ "1980", "1980-04" or "1980-04-17"."""
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
