@@ -68,6 +68,8 @@ class Principal:
     roles: frozenset[Role]
     context: RequestContext
     second_factor: bool = False
+    region: str | None = None  # the agency's region (INTERPOL's five)
+    specialty: str | None = None  # a specialized unit's field, e.g. child_protection
 
     def has_role(self, *roles: Role) -> bool:
         """True when the principal holds at least one of the roles. A person's roles that

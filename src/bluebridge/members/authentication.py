@@ -79,6 +79,8 @@ def principal_for_user(user: User, context: RequestContext, *, second_factor: bo
         roles=frozenset(Role(r) for r in user.roles),
         context=context,
         second_factor=second_factor,
+        region=user.agency.region,
+        specialty=user.agency.specialty,
     )
 
 
@@ -455,4 +457,6 @@ def authenticate_api_key(session: Session, *, presented: str, context: RequestCo
         roles=frozenset(Role(r) for r in key.roles),
         context=context,
         second_factor=False,
+        region=key.agency.region,
+        specialty=key.agency.specialty,
     )

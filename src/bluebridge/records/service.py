@@ -1,0 +1,413 @@
+"""Use cases of the records domain: enter, read, list, change and delete records, look them up
+by key, and follow the change sequence. Every read goes through `access.records`, every change
+is audited and takes the next number of the change sequence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bluebridge.access import records as access
+from bluebridge.access.principal import Principal, Role
+from bluebridge.access.rules import require_role
+from bluebridge.audit import service as audit
+from bluebridge.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from bluebridge.members.models import Agency
+from bluebridge.members.security import derive_key
+from bluebridge.records import registry, sequence
+from bluebridge.records.kinds.base import (
+    HandlingCode,
+    InformationGrading,
+    KeyedHash,
+    Payload,
+    RecordKind,
+    SourceGrading,
+    SourceType,
+)
+from bluebridge.records.models import Record, RecordGrant, RecordKey
+from bluebridge.settings import Settings
+from bluebridge.store.base import utcnow
+from bluebridge.store.pagination import Page, paginate
+
+# Who enters and maintains records for their agency.
+WRITER_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+REVIEW_NOTICE = dt.timedelta(days=183)  # the owner is asked to review 6 months before expiry
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """What every record carries besides its payload, as the owner gives it."""
+
+    source_type: SourceType
+    source_grading: SourceGrading
+    information_grading: InformationGrading
+    handling_codes: tuple[HandlingCode, ...] = ()
+    access_policy: access.AccessPolicy | None = None
+    owner_reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """A record as one principal may see it: the content only with full sight."""
+
+    record: Record
+    sight: access.Sight
+
+    @property
+    def payload(self) -> dict[str, Any] | None:
+        return self.record.payload if self.sight is access.Sight.FULL else None
+
+
+def _keyed_hash(settings: Settings) -> KeyedHash:
+    """HMAC-SHA256 under a key derived per purpose: matches without storing the value."""
+
+    def keyed_hash(purpose: str, value: str) -> str:
+        key = derive_key(settings, f"record-key:{purpose}")
+        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+    return keyed_hash
+
+
+def _problems(exc: ValidationError, prefix: str) -> list[FieldProblem]:
+    problems = []
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        field = f"{prefix}.{location}" if location else prefix
+        reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+        if error.get("type") == "missing":
+            reason = "is required"
+        problems.append(FieldProblem(field, reason))
+    return problems
+
+
+def validate_payload(kind: RecordKind[Any], data: dict[str, Any], settings: Settings) -> Payload:
+    """The stored payload for an owner's input, or InvalidInput naming each field."""
+    try:
+        given = kind.input_schema.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            f"the {kind.name} record is not valid", _problems(exc, "payload")
+        ) from None
+    stored: Payload = kind.to_stored(given, _keyed_hash(settings))
+    return stored
+
+
+def _owner_agency(session: Session, principal: Principal) -> Agency:
+    if principal.agency_id is None:
+        raise PermissionDenied("records are entered for an agency; the operator enters none")
+    agency = session.get(Agency, principal.agency_id)
+    if agency is None:
+        raise PermissionDenied("your agency does not exist")
+    return agency
+
+
+def _set_keys(session: Session, record: Record, kind: RecordKind[Any], payload: Payload) -> None:
+    session.execute(delete(RecordKey).where(RecordKey.record_id == record.id))
+    for key in kind.lookup_keys(payload):
+        session.add(RecordKey(record_id=record.id, key_type=key.key_type, value=key.value[:300]))
+
+
+def _set_grants(record: Record, policy: access.AccessPolicy) -> None:
+    record.access_mode = policy.mode.value
+    wanted = set(policy.grants())
+    record.grants[:] = [g for g in record.grants if (g.grant_type, g.value) in wanted]
+    present = {(g.grant_type, g.value) for g in record.grants}
+    for grant_type, value in sorted(wanted - present):
+        record.grants.append(RecordGrant(grant_type=grant_type, value=value))
+
+
+def _default_policy(kind: RecordKind[Any]) -> access.AccessPolicy:
+    if kind.default_policy is not None:
+        return access.AccessPolicy.model_validate(kind.default_policy)
+    return access.AccessPolicy()
+
+
+def create_record(
+    session: Session,
+    *,
+    settings: Settings,
+    principal: Principal,
+    kind_name: str,
+    payload: dict[str, Any],
+    envelope: Envelope,
+) -> Record:
+    """Enter a record for the principal's agency, which owns it from now on. With an
+    owner_reference already used by this agency for this kind, the existing record is
+    updated instead (re-importing never duplicates)."""
+    kind = registry.get(kind_name)
+    require_role(principal, *WRITER_ROLES)
+    agency = _owner_agency(session, principal)
+    stored = validate_payload(kind, payload, settings)
+    if kind.owner_rule is not None:
+        problems = kind.owner_rule(stored, agency.country, agency.kind)
+        if problems:
+            raise InvalidInput(f"your agency may not enter this {kind.name} record", problems)
+    if envelope.owner_reference:
+        existing = session.scalar(
+            select(Record).where(
+                Record.owner_agency_id == agency.id,
+                Record.kind == kind.name,
+                Record.owner_reference == envelope.owner_reference,
+                Record.status == access.ACTIVE,
+            )
+        )
+        if existing is not None:
+            return _apply_change(session, settings, principal, existing, kind, stored, envelope)
+    now = utcnow()
+    expires = now + dt.timedelta(days=round(365.25 * kind.retention_for(stored)))
+    record = Record(
+        kind=kind.name,
+        owner_agency_id=agency.id,
+        owner_country=agency.country,
+        owner_reference=envelope.owner_reference,
+        status=access.ACTIVE,
+        source_type=envelope.source_type.value,
+        source_grading=envelope.source_grading.value,
+        information_grading=envelope.information_grading.value,
+        handling_codes=[c.value for c in envelope.handling_codes],
+        access_mode=access.AccessMode.ALL_MEMBERS.value,
+        title=kind.title(stored)[:300],
+        payload=stored.model_dump(mode="json"),
+        review_date=expires - REVIEW_NOTICE,
+        expires_at=expires,
+        version=1,
+        seq=sequence.take(session),
+        created_at=now,
+        created_by=principal.name,
+        updated_at=now,
+        updated_by=principal.name,
+    )
+    _set_grants(record, envelope.access_policy or _default_policy(kind))
+    session.add(record)
+    session.flush()
+    _set_keys(session, record, kind, stored)
+    audit.record(
+        session,
+        principal=principal,
+        action="record.create",
+        object_type=kind.name,
+        object_id=record.id,
+        object_country=record.owner_country,
+        details={"access_mode": record.access_mode, "seq": record.seq},
+    )
+    return record
+
+
+def _apply_change(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    record: Record,
+    kind: RecordKind[Any],
+    stored: Payload | None,
+    envelope: Envelope | None,
+) -> Record:
+    changed: list[str] = []
+    if stored is not None:
+        record.payload = stored.model_dump(mode="json")
+        record.title = kind.title(stored)[:300]
+        _set_keys(session, record, kind, stored)
+        changed.append("payload")
+    if envelope is not None:
+        record.source_type = envelope.source_type.value
+        record.source_grading = envelope.source_grading.value
+        record.information_grading = envelope.information_grading.value
+        record.handling_codes = [c.value for c in envelope.handling_codes]
+        if envelope.access_policy is not None:
+            _set_grants(record, envelope.access_policy)
+            changed.append("access_policy")
+        changed.append("envelope")
+    record.version += 1
+    record.seq = sequence.take(session)
+    record.updated_at = utcnow()
+    record.updated_by = principal.name
+    session.flush()
+    audit.record(
+        session,
+        principal=principal,
+        action="record.update",
+        object_type=record.kind,
+        object_id=record.id,
+        object_country=record.owner_country,
+        details={"changed": changed, "version": record.version, "seq": record.seq},
+    )
+    return record
+
+
+def _visible(
+    session: Session, principal: Principal, record_id: int, kind_name: str | None
+) -> tuple[Record, access.Sight]:
+    record = session.get(Record, record_id)
+    if record is None or (kind_name is not None and record.kind != kind_name):
+        raise NotFound(f"no record {record_id}")
+    seen = access.sight(principal, record)
+    if seen is access.Sight.NONE:
+        raise NotFound(f"no record {record_id}")  # never a 403 that confirms it exists
+    return record, seen
+
+
+def _audit_read(session: Session, principal: Principal, record: Record, seen: access.Sight) -> None:
+    if record.owner_country != principal.country or principal.agency_id != record.owner_agency_id:
+        audit.record(
+            session,
+            principal=principal,
+            action="record.read" if seen is access.Sight.FULL else "record.read_metadata",
+            object_type=record.kind,
+            object_id=record.id,
+            object_country=record.owner_country,
+        )
+
+
+def get_record(
+    session: Session, *, principal: Principal, record_id: int, kind_name: str | None = None
+) -> RecordView:
+    """One record as the principal may see it; absent and hidden read the same."""
+    record, seen = _visible(session, principal, record_id, kind_name)
+    _audit_read(session, principal, record, seen)
+    return RecordView(record, seen)
+
+
+def list_records(
+    session: Session,
+    *,
+    principal: Principal,
+    kind_name: str | None = None,
+    owner_country: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[RecordView]:
+    """Records the principal may see, newest change first, filtered in the query."""
+    if kind_name is not None:
+        registry.get(kind_name)
+    query = select(Record).where(access.visible_filter(principal)).order_by(Record.seq.desc())
+    if kind_name is not None:
+        query = query.where(Record.kind == kind_name)
+    if owner_country is not None:
+        query = query.where(Record.owner_country == owner_country.upper())
+    result = paginate(session, query, page=page, per_page=per_page)
+    views = [RecordView(r, access.sight(principal, r)) for r in result.items]
+    foreign = sorted(
+        {r.owner_country or "-" for r in result.items if r.owner_country != principal.country}
+    )
+    if foreign:
+        audit.record(
+            session,
+            principal=principal,
+            action="record.list",
+            object_type=kind_name,
+            details={
+                "countries": foreign,
+                "records": [r.id for r in result.items if r.owner_country != principal.country],
+            },
+        )
+    return Page(items=views, page=result.page, per_page=result.per_page, total=result.total)
+
+
+def update_record(
+    session: Session,
+    *,
+    settings: Settings,
+    principal: Principal,
+    record_id: int,
+    expected_version: int,
+    payload: dict[str, Any] | None = None,
+    envelope: Envelope | None = None,
+    kind_name: str | None = None,
+) -> Record:
+    """Change a record: only its owner may, and only from the version it last read."""
+    record, _seen = _visible(session, principal, record_id, kind_name)
+    if not access.may_change(principal, record):
+        raise PermissionDenied("only the owning agency changes its records")
+    if record.version != expected_version:
+        raise Conflict(
+            f"the record is at version {record.version}, not {expected_version}: read it again",
+            [FieldProblem("version", f"is {record.version} now")],
+        )
+    kind = registry.get(record.kind)
+    stored = validate_payload(kind, payload, settings) if payload is not None else None
+    if stored is not None and kind.owner_rule is not None:
+        agency = _owner_agency(session, principal) if principal.agency_id else None
+        problems = kind.owner_rule(stored, record.owner_country, agency.kind if agency else "")
+        if problems:
+            raise InvalidInput(f"your agency may not hold this {kind.name} record", problems)
+    return _apply_change(session, settings, principal, record, kind, stored, envelope)
+
+
+def delete_record(
+    session: Session, *, principal: Principal, record_id: int, kind_name: str | None = None
+) -> Record:
+    """Delete a record: it leaves every read path and index at once (its lookup keys go now;
+    the row stays, marked deleted, until the retention job purges it)."""
+    record, _seen = _visible(session, principal, record_id, kind_name)
+    if not access.may_change(principal, record):
+        raise PermissionDenied("only the owning agency deletes its records")
+    record.status = "deleted"
+    record.version += 1
+    record.seq = sequence.take(session)
+    record.updated_at = utcnow()
+    record.updated_by = principal.name
+    session.execute(delete(RecordKey).where(RecordKey.record_id == record.id))
+    audit.record(
+        session,
+        principal=principal,
+        action="record.delete",
+        object_type=record.kind,
+        object_id=record.id,
+        object_country=record.owner_country,
+        details={"seq": record.seq},
+    )
+    return record
+
+
+def lookup(
+    session: Session, *, principal: Principal, key_type: str, values: Sequence[str]
+) -> list[RecordView]:
+    """Records with one of the exact keys, among those the principal may see."""
+    if not values:
+        return []
+    query = (
+        select(Record)
+        .join(RecordKey, RecordKey.record_id == Record.id)
+        .where(RecordKey.key_type == key_type, RecordKey.value.in_(list(values)[:1000]))
+        .where(access.visible_filter(principal))
+        .order_by(Record.id)
+    )
+    records = list(session.scalars(query).unique())
+    for record in records:
+        _audit_read(session, principal, record, access.sight(principal, record))
+    return [RecordView(r, access.sight(principal, r)) for r in records]
+
+
+def changes_since(session: Session, *, after_seq: int, limit: int = 1000) -> list[Record]:
+    """Records changed after a sequence number, oldest change first, whatever their status:
+    for the indexes that follow the store (not a read path: no principal, no content out)."""
+    return list(
+        session.scalars(
+            select(Record).where(Record.seq > after_seq).order_by(Record.seq).limit(limit)
+        )
+    )
+
+
+def kinds_summary() -> Iterable[RecordKind[Any]]:
+    return registry.kinds().values()
+
+
+__all__ = [
+    "Envelope",
+    "RecordView",
+    "changes_since",
+    "create_record",
+    "delete_record",
+    "get_record",
+    "list_records",
+    "lookup",
+    "update_record",
+]
