@@ -17,6 +17,7 @@ from bluebridge.api import health, problems
 from bluebridge.api.middleware import RequestGuard
 from bluebridge.audit import api as audit_api
 from bluebridge.members import api as members_api
+from bluebridge.records import api as records_api
 from bluebridge.runtime import Runtime
 from bluebridge.settings import Settings
 from bluebridge.web import routes as web_routes
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(members_api.router, prefix=API_PREFIX)
     app.include_router(audit_api.router, prefix=API_PREFIX)
+    app.include_router(records_api.router, prefix=API_PREFIX)
     app.include_router(web_routes.router)
     web_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

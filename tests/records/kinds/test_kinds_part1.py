@@ -21,6 +21,7 @@ from bluebridge.records.kinds import (
     admin_documents,
     artworks,
     ballistics,
+    base,
     fingerprints,
     firearm_references,
     firearms,
@@ -273,20 +274,20 @@ def test_compact_identifier_is_idempotent(text: str) -> None:
 
 @given(st.text(max_size=60))
 def test_fold_name_is_idempotent(text: str) -> None:
-    once = persons.fold_name(text)
-    assert persons.fold_name(once) == once
+    once = base.fold_name(text)
+    assert base.fold_name(once) == once
     assert "  " not in once
     assert once == once.strip()
 
 
 def test_fold_name() -> None:
-    assert persons.fold_name("  José   MARÍA ") == "jose maria"
-    assert persons.fold_name("Øster Łukasz Straße") == "oster lukasz strasse"
-    assert persons.fold_name("مُحَمَّد") == "محمد"  # the optional vowel marks go
-    assert persons.fold_name("ｊｏｓｅ") == "jose"  # NFKC: full-width forms
-    assert persons.fold_name("がくせい") == "がくせい"  # kana voicing marks are kept
-    assert persons.fold_compact("La Joconde (Mona Lisa)") == "lajocondemonalisa"
-    assert persons.fold_compact("蒙娜丽莎") == "蒙娜丽莎"
+    assert base.fold_name("  José   MARÍA ") == "jose maria"
+    assert base.fold_name("Øster Łukasz Straße") == "oster lukasz strasse"
+    assert base.fold_name("مُحَمَّد") == "محمد"  # the optional vowel marks go
+    assert base.fold_name("ｊｏｓｅ") == "jose"  # NFKC: full-width forms
+    assert base.fold_name("がくせい") == "がくせい"  # kana voicing marks are kept
+    assert base.fold_compact("La Joconde (Mona Lisa)") == "lajocondemonalisa"
+    assert base.fold_compact("蒙娜丽莎") == "蒙娜丽莎"
 
 
 # ---------------------------------------------------------------- persons

@@ -10,8 +10,14 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
-from bluebridge.records.kinds.base import CountryCode, LookupKey, PastDate, Payload, RecordKind
-from bluebridge.records.kinds.persons import fold_compact
+from bluebridge.records.kinds.base import (
+    CountryCode,
+    LookupKey,
+    PastDate,
+    Payload,
+    RecordKind,
+    fold_compact,
+)
 
 
 class ArtworkType(StrEnum):

@@ -185,3 +185,64 @@ class PartialDate(BaseModel):
         if self.day is not None:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
+
+
+# ---------------------------------------------------------------- names for exact keys
+
+# Combining marks removed when folding: the generic diacritics that Latin, Greek and Cyrillic
+# names carry, and the optional vowel points of Hebrew and Arabic. The vowel signs of Indic and
+# South-East Asian scripts and the kana voicing marks are letters' parts, and are kept.
+_FOLDED_MARK_RANGES = (
+    (0x0300, 0x036F),  # combining diacritical marks
+    (0x1AB0, 0x1AFF),  # combining diacritical marks extended
+    (0x1DC0, 0x1DFF),  # combining diacritical marks supplement
+    (0x20D0, 0x20FF),  # combining diacritical marks for symbols
+    (0xFE20, 0xFE2F),  # combining half marks
+    (0x0591, 0x05C7),  # Hebrew cantillation and points
+    (0x0610, 0x061A),  # Arabic honorifics and small marks
+    (0x064B, 0x065F),  # Arabic harakat (tashkeel)
+    (0x0670, 0x0670),  # Arabic superscript alef
+    (0x06D6, 0x06ED),  # Arabic Quranic annotation marks
+)
+
+# Latin letters with a stroke or a ligature, which have no decomposition to strip.
+_LETTER_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŧ": "t",
+        "ƀ": "b",
+        "ɨ": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+    }
+)
+
+
+def _folded_mark(char: str) -> bool:
+    if unicodedata.category(char) != "Mn":
+        return False
+    point = ord(char)
+    return any(low <= point <= high for low, high in _FOLDED_MARK_RANGES)
+
+
+def fold_name(value: str) -> str:
+    """A name for exact matching across case, accents and spacing: NFKC, casefolded,
+    diacritics stripped, spaces collapsed ("  José   MARÍA " -> "jose maria")."""
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    decomposed = unicodedata.normalize("NFD", folded)
+    stripped = "".join(c for c in decomposed if not _folded_mark(c)).translate(_LETTER_FOLDS)
+    return " ".join(unicodedata.normalize("NFC", stripped).split())
+
+
+def fold_compact(value: str) -> str:
+    """A name folded as by `fold_name`, keeping only letters and digits of any script
+    (and their marks): "La Joconde (Mona Lisa)" -> "lajocondemonalisa"."""
+    return "".join(
+        c for c in fold_name(value) if c.isalnum() or unicodedata.category(c).startswith("M")
+    )

@@ -14,8 +14,8 @@ from bluebridge.records.kinds.base import (
     Payload,
     RecordKind,
     compact_identifier,
+    fold_compact,
 )
-from bluebridge.records.kinds.persons import fold_compact
 
 IMO_WEIGHTS = (7, 6, 5, 4, 3, 2)
 

@@ -1,0 +1,199 @@
+"""HTTP routes of the records domain under /api/v1/records: the kinds, and each kind's records
+(enter, read, list, change, delete) and exact lookups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from bluebridge.access import records as access
+from bluebridge.access.principal import Principal
+from bluebridge.api.deps import ApiPrincipal, DbSession, SettingsDep
+from bluebridge.members.schemas import PageOut
+from bluebridge.records import registry, service
+from bluebridge.records.kinds.base import (
+    HandlingCode,
+    InformationGrading,
+    SourceGrading,
+    SourceType,
+)
+from bluebridge.records.schemas import KindOut, RecordChange, RecordIn, RecordOut
+
+router = APIRouter(prefix="/records", tags=["records"])
+
+KindName = Annotated[str, Path(pattern=r"^[a-z_]{3,40}$", description="a kind of record")]
+RecordId = Annotated[int, Path(ge=1, le=2**53)]
+
+
+def record_out(principal: Principal, view: service.RecordView) -> RecordOut:
+    record = view.record
+    owner = access.may_change(principal, record)
+    return RecordOut(
+        id=record.id,
+        kind=record.kind,
+        title=record.title if view.sight is access.Sight.FULL else f"{record.kind} #{record.id}",
+        sight=view.sight.value,
+        owner_agency_id=record.owner_agency_id,
+        owner_country=record.owner_country,
+        status=record.status,
+        source_type=record.source_type,
+        source_grading=record.source_grading,
+        information_grading=record.information_grading,
+        handling_codes=list(record.handling_codes),
+        access_policy=access.AccessPolicy.from_record(record) if owner else None,
+        payload=view.payload,
+        version=record.version,
+        seq=record.seq,
+        review_date=record.review_date,
+        expires_at=record.expires_at,
+        created_at=record.created_at,
+        created_by=record.created_by,
+        updated_at=record.updated_at,
+        updated_by=record.updated_by,
+    )
+
+
+def _envelope(body: RecordIn) -> service.Envelope:
+    return service.Envelope(
+        source_type=body.source_type,
+        source_grading=body.source_grading,
+        information_grading=body.information_grading,
+        handling_codes=tuple(body.handling_codes),
+        access_policy=body.access_policy,
+        owner_reference=body.owner_reference,
+    )
+
+
+@router.get("/kinds", response_model=list[KindOut], summary="The kinds of record and their schemas")
+def list_kinds(principal: ApiPrincipal) -> list[KindOut]:
+    return [
+        KindOut(
+            name=kind.name,
+            label=kind.label,
+            description=kind.description,
+            personal_data=kind.personal_data,
+            payload_schema=kind.input_schema.model_json_schema(),
+        )
+        for kind in registry.kinds().values()
+    ]
+
+
+@router.get("/lookup/{key_type}", response_model=list[RecordOut], summary="Exact lookup by key")
+def lookup(
+    session: DbSession,
+    principal: ApiPrincipal,
+    key_type: Annotated[str, Path(pattern=r"^[a-z_]{2,40}$")],
+    value: Annotated[list[str], Query(min_length=1, max_length=1000)],
+) -> list[RecordOut]:
+    views = service.lookup(session, principal=principal, key_type=key_type, values=value)
+    return [record_out(principal, v) for v in views]
+
+
+@router.post("/{kind}", response_model=RecordOut, status_code=status.HTTP_201_CREATED)
+def create_record(
+    session: DbSession,
+    settings: SettingsDep,
+    principal: ApiPrincipal,
+    kind: KindName,
+    body: RecordIn,
+) -> RecordOut:
+    record = service.create_record(
+        session,
+        settings=settings,
+        principal=principal,
+        kind_name=kind,
+        payload=body.payload,
+        envelope=_envelope(body),
+    )
+    return record_out(principal, service.RecordView(record, access.Sight.FULL))
+
+
+@router.get("/{kind}", response_model=PageOut[RecordOut], summary="Records you may see")
+def list_records(
+    session: DbSession,
+    principal: ApiPrincipal,
+    kind: KindName,
+    owner_country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, object]:
+    result = service.list_records(
+        session,
+        principal=principal,
+        kind_name=kind,
+        owner_country=owner_country,
+        page=page,
+        per_page=per_page,
+    )
+    return {
+        "items": [record_out(principal, v) for v in result.items],
+        "page": result.page,
+        "per_page": result.per_page,
+        "total": result.total,
+        "pages": result.pages,
+    }
+
+
+@router.get("/{kind}/{record_id}", response_model=RecordOut)
+def get_record(
+    session: DbSession, principal: ApiPrincipal, kind: KindName, record_id: RecordId
+) -> RecordOut:
+    view = service.get_record(session, principal=principal, record_id=record_id, kind_name=kind)
+    return record_out(principal, view)
+
+
+@router.patch("/{kind}/{record_id}", response_model=RecordOut)
+def update_record(
+    session: DbSession,
+    settings: SettingsDep,
+    principal: ApiPrincipal,
+    kind: KindName,
+    record_id: RecordId,
+    body: RecordChange,
+) -> RecordOut:
+    current = service.get_record(
+        session, principal=principal, record_id=record_id, kind_name=kind
+    ).record
+    envelope = None
+    if any(
+        v is not None
+        for v in (
+            body.source_type,
+            body.source_grading,
+            body.information_grading,
+            body.handling_codes,
+            body.access_policy,
+        )
+    ):
+        envelope = service.Envelope(
+            source_type=body.source_type or SourceType(current.source_type),
+            source_grading=body.source_grading or SourceGrading(current.source_grading),
+            information_grading=body.information_grading
+            or InformationGrading(current.information_grading),
+            handling_codes=tuple(body.handling_codes)
+            if body.handling_codes is not None
+            else tuple(HandlingCode(c) for c in current.handling_codes),
+            access_policy=body.access_policy,
+        )
+    record = service.update_record(
+        session,
+        settings=settings,
+        principal=principal,
+        record_id=record_id,
+        kind_name=kind,
+        expected_version=body.version,
+        payload=body.payload,
+        envelope=envelope,
+    )
+    return record_out(principal, service.RecordView(record, access.Sight.FULL))
+
+
+@router.delete("/{kind}/{record_id}", response_model=RecordOut)
+def delete_record(
+    session: DbSession, principal: ApiPrincipal, kind: KindName, record_id: RecordId
+) -> RecordOut:
+    record = service.delete_record(
+        session, principal=principal, record_id=record_id, kind_name=kind
+    )
+    return record_out(principal, service.RecordView(record, access.Sight.FULL))
