@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -23,10 +24,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 apikeys_app = typer.Typer(help="API keys for machine clients.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+records_app = typer.Typer(help="The shared databases.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(records_app, name="records")
 
 console = Console()
 errors = Console(stderr=True)
@@ -106,6 +109,8 @@ def serve(
     runtime = _runtime(upgrade=True)
     settings = runtime.settings
     logging.basicConfig(level=settings.log_level.upper())
+    # The workers (separate processes) read their settings from the environment.
+    os.environ["BLUEBRIDGE_RUN_RETENTION_JOB"] = "true"
     runtime.engine.dispose()
     uvicorn.run(
         "bluebridge.api.asgi:app",
@@ -410,6 +415,32 @@ def audit_verify() -> None:
         )
         raise typer.Exit(code=1)
     console.print(f"audit chain intact: {report.events_checked} events")
+
+
+@records_app.command("expire")
+def records_expire() -> None:
+    """Expire records past their retention and purge those past the grace period."""
+    from sqlalchemy import func, select
+
+    from bluebridge.records import retention
+    from bluebridge.records.models import Record
+    from bluebridge.store.base import utcnow
+
+    runtime = _runtime(upgrade=True)
+    with runtime.sessions() as session:
+        due = session.scalar(
+            select(func.count())
+            .select_from(Record)
+            .where(Record.status == "active", Record.expires_at <= utcnow())
+        )
+    with progress_bar() as progress:
+        task = progress.add_task("expiring records", total=due or 0)
+        result = retention.run(
+            runtime.sessions,
+            grace_days=runtime.settings.record_purge_grace_days,
+            progress=lambda n: progress.advance(task, n),
+        )
+    console.print(f"expired {result.expired} records, purged {result.purged}")
 
 
 if __name__ == "__main__":  # pragma: no cover

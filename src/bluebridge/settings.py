@@ -52,6 +52,17 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=47104, ge=8)
     argon2_parallelism: int = Field(default=1, ge=1)
 
+    record_purge_grace_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description="Days an expired or deleted record waits before purge.",
+    )
+    retention_interval_hours: int = Field(default=24, ge=1, le=24 * 7)
+    run_retention_job: bool = Field(
+        default=False, description="Run the retention job in this process (`serve` turns it on)."
+    )
+
     default_language: Literal["ar", "en", "es", "fr"] = "en"
     log_level: str = "INFO"
 

@@ -3,7 +3,11 @@ domain under /api/v1, the health probes, the portal and its static files."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +47,39 @@ class BluebridgeAPI(FastAPI):
         return self.openapi_schema
 
 
+def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if runtime.settings.run_retention_job:
+            task = asyncio.create_task(_retention_loop(runtime))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return lifespan
+
+
+async def _retention_loop(runtime: Runtime) -> None:
+    """Expire and purge records now and then every interval; a failure is logged, not fatal."""
+    from bluebridge.records import retention
+
+    log = logging.getLogger("bluebridge.retention")
+    while True:
+        try:
+            result = await asyncio.to_thread(
+                retention.run, runtime.sessions, grace_days=runtime.settings.record_purge_grace_days
+            )
+            log.info("retention: expired %d records, purged %d", result.expired, result.purged)
+        except Exception:
+            log.exception("the retention job failed; it runs again at the next interval")
+        await asyncio.sleep(runtime.settings.retention_interval_hours * 3600)
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """A new application bound to one runtime (made from the settings when not given)."""
     runtime = runtime or Runtime.start(settings or Settings())
@@ -54,6 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         openapi_url=OPENAPI_URL,
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan(runtime),
     )
     app.state.runtime = runtime
     problems.install(app)

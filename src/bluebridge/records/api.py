@@ -11,7 +11,7 @@ from bluebridge.access import records as access
 from bluebridge.access.principal import Principal
 from bluebridge.api.deps import ApiPrincipal, DbSession, SettingsDep
 from bluebridge.members.schemas import PageOut
-from bluebridge.records import registry, service
+from bluebridge.records import registry, retention, service
 from bluebridge.records.kinds.base import (
     HandlingCode,
     InformationGrading,
@@ -88,6 +88,25 @@ def lookup(
 ) -> list[RecordOut]:
     views = service.lookup(session, principal=principal, key_type=key_type, values=value)
     return [record_out(principal, v) for v in views]
+
+
+@router.get("/review-due", response_model=PageOut[RecordOut], summary="Your records due for review")
+def review_due(
+    session: DbSession,
+    principal: ApiPrincipal,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, object]:
+    result = retention.due_for_review(session, principal=principal, page=page, per_page=per_page)
+    return {
+        "items": [
+            record_out(principal, service.RecordView(r, access.Sight.FULL)) for r in result.items
+        ],
+        "page": result.page,
+        "per_page": result.per_page,
+        "total": result.total,
+        "pages": result.pages,
+    }
 
 
 @router.post("/{kind}", response_model=RecordOut, status_code=status.HTTP_201_CREATED)
@@ -186,6 +205,18 @@ def update_record(
         payload=body.payload,
         envelope=envelope,
     )
+    return record_out(principal, service.RecordView(record, access.Sight.FULL))
+
+
+@router.post(
+    "/{kind}/{record_id}/extend",
+    response_model=RecordOut,
+    summary="Keep a record for another period",
+)
+def extend_record(
+    session: DbSession, principal: ApiPrincipal, kind: KindName, record_id: RecordId
+) -> RecordOut:
+    record = retention.extend(session, principal=principal, record_id=record_id, kind_name=kind)
     return record_out(principal, service.RecordView(record, access.Sight.FULL))
 
 

@@ -242,9 +242,10 @@ def _apply_change(
     return record
 
 
-def _visible(
+def visible_record(
     session: Session, principal: Principal, record_id: int, kind_name: str | None
 ) -> tuple[Record, access.Sight]:
+    """A record and how much of it the principal sees; NotFound when it sees nothing."""
     record = session.get(Record, record_id)
     if record is None or (kind_name is not None and record.kind != kind_name):
         raise NotFound(f"no record {record_id}")
@@ -270,7 +271,7 @@ def get_record(
     session: Session, *, principal: Principal, record_id: int, kind_name: str | None = None
 ) -> RecordView:
     """One record as the principal may see it; absent and hidden read the same."""
-    record, seen = _visible(session, principal, record_id, kind_name)
+    record, seen = visible_record(session, principal, record_id, kind_name)
     _audit_read(session, principal, record, seen)
     return RecordView(record, seen)
 
@@ -323,7 +324,7 @@ def update_record(
     kind_name: str | None = None,
 ) -> Record:
     """Change a record: only its owner may, and only from the version it last read."""
-    record, _seen = _visible(session, principal, record_id, kind_name)
+    record, _seen = visible_record(session, principal, record_id, kind_name)
     if not access.may_change(principal, record):
         raise PermissionDenied("only the owning agency changes its records")
     if record.version != expected_version:
@@ -346,7 +347,7 @@ def delete_record(
 ) -> Record:
     """Delete a record: it leaves every read path and index at once (its lookup keys go now;
     the row stays, marked deleted, until the retention job purges it)."""
-    record, _seen = _visible(session, principal, record_id, kind_name)
+    record, _seen = visible_record(session, principal, record_id, kind_name)
     if not access.may_change(principal, record):
         raise PermissionDenied("only the owning agency deletes its records")
     record.status = "deleted"
