@@ -101,3 +101,22 @@ def test_readiness_does_not_wait_for_a_writer(runtime):
         assert migrate.current_revision(runtime.engine) == migrate.head_revision()
         assert time.perf_counter() - started < 5
         writer.rollback()
+
+
+def test_counting_stops_at_the_cap_and_says_so(session):
+    from sqlalchemy import select
+
+    from bluebridge.members.models import Agency
+    from bluebridge.store.pagination import paginate
+
+    query = select(Agency).order_by(Agency.id)
+    exact = paginate(session, query, page=1, per_page=10)
+    assert exact.total_exact
+    assert exact.total > 150
+    capped = paginate(session, query, page=2, per_page=10, count_cap=50)
+    assert not capped.total_exact
+    assert capped.total == 50
+    assert len(capped.items) == 10
+    generous = paginate(session, query, page=1, per_page=10, count_cap=10_000)
+    assert generous.total_exact
+    assert generous.total == exact.total

@@ -24,6 +24,9 @@ class PageOut(BaseModel, Generic[T]):
     per_page: int
     total: int
     pages: int
+    total_exact: bool = Field(
+        default=True, description="false when the count stopped at a cap: there are more"
+    )
 
 
 class CountryOut(BaseModel):

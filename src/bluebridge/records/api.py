@@ -151,6 +151,7 @@ def list_records(
         "per_page": result.per_page,
         "total": result.total,
         "pages": result.pages,
+        "total_exact": result.total_exact,
     }
 
 

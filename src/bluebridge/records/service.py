@@ -40,6 +40,7 @@ from bluebridge.store.pagination import Page, paginate
 # Who enters and maintains records for their agency.
 WRITER_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 REVIEW_NOTICE = dt.timedelta(days=183)  # the owner is asked to review 6 months before expiry
+LIST_COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +294,7 @@ def list_records(
         query = query.where(Record.kind == kind_name)
     if owner_country is not None:
         query = query.where(Record.owner_country == owner_country.upper())
-    result = paginate(session, query, page=page, per_page=per_page)
+    result = paginate(session, query, page=page, per_page=per_page, count_cap=LIST_COUNT_CAP)
     views = [RecordView(r, access.sight(principal, r)) for r in result.items]
     foreign = sorted(
         {r.owner_country or "-" for r in result.items if r.owner_country != principal.country}
@@ -309,7 +310,13 @@ def list_records(
                 "records": [r.id for r in result.items if r.owner_country != principal.country],
             },
         )
-    return Page(items=views, page=result.page, per_page=result.per_page, total=result.total)
+    return Page(
+        items=views,
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        total_exact=result.total_exact,
+    )
 
 
 def update_record(

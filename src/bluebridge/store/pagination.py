@@ -18,6 +18,8 @@ class Page(Generic[T]):
     page: int
     per_page: int
     total: int
+    # False when counting stopped at a cap: there are at least `total` items.
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -32,10 +34,29 @@ class Page(Generic[T]):
         return self.page > 1
 
 
-def paginate(session: Session, query: Select[Any], *, page: int, per_page: int) -> Page[Any]:
-    """Run one page of a select (scalars) and count the whole, both under the same filters."""
+def paginate(
+    session: Session,
+    query: Select[Any],
+    *,
+    page: int,
+    per_page: int,
+    count_cap: int | None = None,
+) -> Page[Any]:
+    """Run one page of a select (scalars) and count the whole, both under the same filters.
+    With a cap, counting stops there: over a large store an exact count of everything a
+    principal may see costs far more than the page itself, and nobody pages that far."""
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PAGE_SIZE)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    counted = query.order_by(None)
+    if count_cap is not None:
+        counted = counted.limit(count_cap + 1)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    exact = count_cap is None or total <= count_cap
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(
+        items=items,
+        page=page,
+        per_page=per_page,
+        total=total if exact else count_cap or 0,
+        total_exact=exact,
+    )
