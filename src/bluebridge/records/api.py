@@ -18,7 +18,7 @@ from bluebridge.records.kinds.base import (
     SourceGrading,
     SourceType,
 )
-from bluebridge.records.schemas import KindOut, RecordChange, RecordIn, RecordOut
+from bluebridge.records.schemas import KindOut, LinkIn, LinkOut, RecordChange, RecordIn, RecordOut
 
 router = APIRouter(prefix="/records", tags=["records"])
 
@@ -219,6 +219,58 @@ def extend_record(
 ) -> RecordOut:
     record = retention.extend(session, principal=principal, record_id=record_id, kind_name=kind)
     return record_out(principal, service.RecordView(record, access.Sight.FULL))
+
+
+def _link_out(principal: Principal, link: service.LinkView) -> LinkOut:
+    return LinkOut(
+        id=link.id,
+        relation=link.relation,
+        from_record=record_out(principal, link.from_record),
+        to_record=record_out(principal, link.to_record),
+    )
+
+
+@router.get("/{kind}/{record_id}/links", response_model=list[LinkOut], summary="Links you may see")
+def list_links(
+    session: DbSession, principal: ApiPrincipal, kind: KindName, record_id: RecordId
+) -> list[LinkOut]:
+    service.visible_record(session, principal, record_id, kind)
+    return [
+        _link_out(principal, link)
+        for link in service.links_of(session, principal=principal, record_id=record_id)
+    ]
+
+
+@router.post(
+    "/{kind}/{record_id}/links", response_model=list[LinkOut], status_code=status.HTTP_201_CREATED
+)
+def create_link(
+    session: DbSession, principal: ApiPrincipal, kind: KindName, record_id: RecordId, body: LinkIn
+) -> list[LinkOut]:
+    service.visible_record(session, principal, record_id, kind)
+    service.link_records(
+        session,
+        principal=principal,
+        from_id=record_id,
+        to_id=body.to_record_id,
+        relation=body.relation,
+    )
+    return [
+        _link_out(principal, link)
+        for link in service.links_of(session, principal=principal, record_id=record_id)
+    ]
+
+
+@router.delete("/{kind}/{record_id}/links/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_link(
+    session: DbSession,
+    principal: ApiPrincipal,
+    kind: KindName,
+    record_id: RecordId,
+    link_id: RecordId,
+) -> None:
+    service.visible_record(session, principal, record_id, kind)
+    service.unlink_records(session, principal=principal, record_id=record_id, link_id=link_id)
 
 
 @router.delete("/{kind}/{record_id}", response_model=RecordOut)

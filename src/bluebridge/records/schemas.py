@@ -14,6 +14,7 @@ from bluebridge.records.kinds.base import (
     SourceGrading,
     SourceType,
 )
+from bluebridge.records.service import Relation
 
 
 class RecordIn(BaseModel):
@@ -77,3 +78,17 @@ class KindOut(BaseModel):
     description: str
     personal_data: bool
     payload_schema: dict[str, Any]
+
+
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_record_id: int = Field(ge=1, le=2**53)
+    relation: Relation
+
+
+class LinkOut(BaseModel):
+    id: int
+    relation: str
+    from_record: RecordOut
+    to_record: RecordOut

@@ -9,11 +9,12 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bluebridge.access import records as access
 from bluebridge.access.principal import Principal, Role
@@ -32,7 +33,7 @@ from bluebridge.records.kinds.base import (
     SourceGrading,
     SourceType,
 )
-from bluebridge.records.models import Record, RecordGrant, RecordKey
+from bluebridge.records.models import Record, RecordGrant, RecordKey, RecordLink
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
@@ -394,6 +395,122 @@ def lookup(
     return [RecordView(r, access.sight(principal, r)) for r in records]
 
 
+class Relation(StrEnum):
+    """How two records relate (read: the first record is … of / to the second)."""
+
+    HOLDER = "holder"  # a person holds a document, a vehicle, an account
+    MEMBER = "member"  # a person is a member of an organization
+    SUSPECT = "suspect"  # a person is a suspect in an incident
+    VICTIM = "victim"
+    RECOVERED_AT = "recovered_at"  # evidence recovered at an incident
+    AFFILIATE = "affiliate"  # an organization is affiliated with another
+    ASSOCIATE = "associate"  # people known to act together
+    SAME_AS = "same_as"  # two records describe the same thing
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    id: int
+    relation: str
+    from_record: RecordView
+    to_record: RecordView
+
+
+def link_records(
+    session: Session, *, principal: Principal, from_id: int, to_id: int, relation: Relation
+) -> RecordLink:
+    """Link one of the principal's records to a record it may see."""
+    source, _ = visible_record(session, principal, from_id, None)
+    if not access.may_change(principal, source):
+        raise PermissionDenied("only the owning agency links its records")
+    if to_id == from_id:
+        raise InvalidInput.on("to_record_id", "a record cannot be linked to itself")
+    try:
+        target, _ = visible_record(session, principal, to_id, None)
+    except NotFound:
+        raise InvalidInput.on("to_record_id", f"no record {to_id} that you may see") from None
+    existing = session.scalar(
+        select(RecordLink).where(
+            RecordLink.from_record_id == source.id,
+            RecordLink.to_record_id == target.id,
+            RecordLink.relation == relation.value,
+        )
+    )
+    if existing is not None:
+        return existing
+    link = RecordLink(
+        from_record_id=source.id,
+        to_record_id=target.id,
+        relation=relation.value,
+        created_by=principal.name,
+    )
+    session.add(link)
+    source.version += 1
+    source.seq = sequence.take(session)
+    session.flush()
+    audit.record(
+        session,
+        principal=principal,
+        action="record.link",
+        object_type=source.kind,
+        object_id=source.id,
+        object_country=source.owner_country,
+        details={"to": target.id, "relation": relation.value, "link": link.id},
+    )
+    return link
+
+
+def unlink_records(session: Session, *, principal: Principal, record_id: int, link_id: int) -> None:
+    """Remove a link from one of the principal's records."""
+    source, _ = visible_record(session, principal, record_id, None)
+    link = session.get(RecordLink, link_id)
+    if link is None or link.from_record_id != source.id:
+        raise NotFound(f"no link {link_id} from record {record_id}")
+    if not access.may_change(principal, source):
+        raise PermissionDenied("only the owning agency unlinks its records")
+    session.delete(link)
+    source.version += 1
+    source.seq = sequence.take(session)
+    audit.record(
+        session,
+        principal=principal,
+        action="record.unlink",
+        object_type=source.kind,
+        object_id=source.id,
+        object_country=source.owner_country,
+        details={"link": link_id},
+    )
+
+
+def links_of(session: Session, *, principal: Principal, record_id: int) -> list[LinkView]:
+    """The links of a record the principal sees, in both directions, leaving out every link
+    whose other end the principal may not see (it is absent, not hidden)."""
+    record, seen = visible_record(session, principal, record_id, None)
+    other = aliased(Record)
+    visible_other = access.visible_filter(principal)
+    rows = session.execute(
+        select(RecordLink, other)
+        .join(
+            other,
+            or_(
+                (RecordLink.to_record_id == other.id) & (RecordLink.from_record_id == record.id),
+                (RecordLink.from_record_id == other.id) & (RecordLink.to_record_id == record.id),
+            ),
+        )
+        .where(other.id.in_(select(Record.id).where(visible_other)))
+        .order_by(RecordLink.id)
+    ).all()
+    this = RecordView(record, seen)
+    views = []
+    for link, end in rows:
+        end_view = RecordView(end, access.sight(principal, end))
+        if link.from_record_id == record.id:
+            views.append(LinkView(link.id, link.relation, this, end_view))
+        else:
+            views.append(LinkView(link.id, link.relation, end_view, this))
+    return views
+
+
 def changes_since(session: Session, *, after_seq: int, limit: int = 1000) -> list[Record]:
     """Records changed after a sequence number, oldest change first, whatever their status:
     for the indexes that follow the store (not a read path: no principal, no content out)."""
@@ -410,12 +527,17 @@ def kinds_summary() -> Iterable[RecordKind[Any]]:
 
 __all__ = [
     "Envelope",
+    "LinkView",
     "RecordView",
+    "Relation",
     "changes_since",
     "create_record",
     "delete_record",
     "get_record",
+    "link_records",
+    "links_of",
     "list_records",
     "lookup",
+    "unlink_records",
     "update_record",
 ]
