@@ -51,7 +51,15 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # JIT compilation pays off for long analytical queries; for these short ones it cost
+        # ten times the query itself (measured: 163 ms of JIT for a 35 ms scan).
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            connect_args={"options": "-c jit=off"},
+        )
     return engine
 
 

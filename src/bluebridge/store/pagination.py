@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -47,7 +47,10 @@ def paginate(
     principal may see costs far more than the page itself, and nobody pages that far."""
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PAGE_SIZE)
-    counted = query.order_by(None)
+    # Count rows, not their content: a constant per row keeps wide columns (JSON payloads) out.
+    counted = query.order_by(None).with_only_columns(
+        literal_column("1"), maintain_column_froms=True
+    )
     if count_cap is not None:
         counted = counted.limit(count_cap + 1)
     total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
