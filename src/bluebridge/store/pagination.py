@@ -48,7 +48,7 @@ def paginate(
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PAGE_SIZE)
     # Count rows, not their content: a constant per row keeps wide columns (JSON payloads) out.
-    counted = query.order_by(None).with_only_columns(
+    counted: Select[Any] = query.order_by(None).with_only_columns(
         literal_column("1"), maintain_column_froms=True
     )
     if count_cap is not None:
