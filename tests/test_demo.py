@@ -90,3 +90,16 @@ def test_demo_accounts_can_sign_in(runtime, built):
             context=RequestContext(Channel.WEB),
         )
         assert done.step is auth.SignInStep.DONE
+
+
+def test_demo_records_cover_every_kind_and_policy(runtime, built):
+    from bluebridge.records import registry
+    from bluebridge.records.models import Record
+
+    with runtime.sessions() as session:
+        kinds = set(session.scalars(select(Record.kind)))
+        modes = set(session.scalars(select(Record.access_mode)))
+        countries = set(session.scalars(select(Record.owner_country)))
+    assert kinds == set(registry.KIND_MODULES)
+    assert {"all_members", "listed"} <= modes
+    assert set(COUNTRIES) <= countries

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import random
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,10 +20,19 @@ from faker import Faker
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from bluebridge.access.principal import Role, operator_principal
+from bluebridge.access.principal import Channel, Principal, RequestContext, Role, operator_principal
+from bluebridge.access.records import AccessPolicy
 from bluebridge.audit import service as audit_service
 from bluebridge.members import authentication, reference, service
 from bluebridge.members.models import Agency, AgencyKind, UnitSpecialty, User
+from bluebridge.records import samples
+from bluebridge.records import service as records
+from bluebridge.records.kinds.base import (
+    HandlingCode,
+    InformationGrading,
+    SourceGrading,
+    SourceType,
+)
 from bluebridge.runtime import Runtime
 from bluebridge.store.base import Base
 from bluebridge.store.engine import unit_of_work
@@ -222,6 +232,92 @@ def _user(
     return DemoLogin(first_role.value, username, demo_password(seed), agency.code, secret)
 
 
+# Countries whose NCB enters one record of every kind; the others enter a few.
+SHOWCASE_RECORD_COUNTRIES = ("FRA", "DEU", "EGY", "JPN", "BRA", "NGA", "RUS", "USA")
+RECORDS_PER_COUNTRY = 3
+REFERENCE_KIND = "firearm_references"  # kept by the General Secretariat
+
+
+def _entering_principal(session: Session, username: str) -> Principal:
+    user = session.scalars(select(User).where(User.username == username)).one()
+    return authentication.principal_for_user(user, RequestContext(Channel.CLI), second_factor=True)
+
+
+def add_records(
+    runtime: Runtime,
+    members: list[reference.MemberCountry],
+    *,
+    seed: int,
+    progress: Any | None = None,
+) -> int:
+    """Records of every kind from many countries, with a spread of access policies, each
+    entered through the records service by the country's NCB officer."""
+    rng = random.Random(seed)  # noqa: S311 - a demo world must repeat exactly for a seed
+    by_region: dict[str, list[str]] = {}
+    for member in members:
+        by_region.setdefault(member.region.value, []).append(member.alpha3)
+    kinds = [k for k in samples.KIND_NAMES if k != REFERENCE_KIND]
+    task = progress.add_task("entering demo records", total=len(members) + 1) if progress else None
+    entered = 0
+    with unit_of_work(runtime.sessions) as session:
+        gs_officer = _entering_principal(session, "gs.officer")
+        for _ in range(4):
+            payload = samples.sample_payload(REFERENCE_KIND, country=None, rng=rng)
+            records.create_record(
+                session,
+                settings=runtime.settings,
+                principal=gs_officer,
+                kind_name=REFERENCE_KIND,
+                payload=payload,
+                envelope=_envelope(rng, None),
+            )
+            entered += 1
+    if progress is not None and task is not None:
+        progress.advance(task)
+    for member in members:
+        chosen = (
+            kinds
+            if member.alpha3 in SHOWCASE_RECORD_COUNTRIES
+            else rng.sample(kinds, RECORDS_PER_COUNTRY)
+        )
+        neighbours = [c for c in by_region[member.region.value] if c != member.alpha3]
+        with unit_of_work(runtime.sessions) as session:
+            officer = _entering_principal(session, f"{member.alpha2.lower()}.officer")
+            for kind in chosen:
+                payload = samples.sample_payload(kind, country=member.alpha3, rng=rng)
+                policy = samples.sample_policy(rng, member.alpha3, neighbours)
+                records.create_record(
+                    session,
+                    settings=runtime.settings,
+                    principal=officer,
+                    kind_name=kind,
+                    payload=payload,
+                    envelope=_envelope(rng, policy),
+                )
+                entered += 1
+        if progress is not None and task is not None:
+            progress.advance(task)
+    return entered
+
+
+def _envelope(rng: random.Random, policy: dict[str, Any] | None) -> records.Envelope:
+    return records.Envelope(
+        source_type=rng.choice(list(SourceType)),
+        source_grading=rng.choice(
+            [SourceGrading.A, SourceGrading.B, SourceGrading.B, SourceGrading.C]
+        ),
+        information_grading=rng.choice(
+            [
+                InformationGrading.CONFIRMED,
+                InformationGrading.PROBABLY_TRUE,
+                InformationGrading.POSSIBLY_TRUE,
+            ]
+        ),
+        handling_codes=tuple(rng.sample(list(HandlingCode), rng.choice([0, 0, 1]))),
+        access_policy=AccessPolicy.model_validate(policy) if policy else None,
+    )
+
+
 def build(
     runtime: Runtime,
     *,
@@ -258,6 +354,7 @@ def build(
             ("gs.reviewer", [Role.COMPLIANCE_REVIEWER], "Compliance reviewer"),
             ("gs.dpo", [Role.DATA_PROTECTION_OFFICER], "Data protection officer"),
             ("gs.analyst", [Role.ANALYST], "Criminal intelligence analyst"),
+            ("gs.officer", [Role.OFFICER], "Reference data officer"),
         ):
             logins.append(
                 _user(
@@ -330,6 +427,7 @@ def build(
                         )
                     )
         advance()
+    add_records(runtime, members, seed=seed, progress=progress)
     with unit_of_work(runtime.sessions) as session:
         audit_service.record(
             session,

@@ -223,3 +223,57 @@ def test_officers_enter_records_analysts_do_not(runtime, world):
 def test_unknown_kind_names_the_kinds(runtime, french):
     with pytest.raises(NotFound, match="travel_documents"):
         enter(runtime, french, "spaceships", {})
+
+
+def test_a_deleted_records_reference_can_be_used_again(runtime, french):
+    envelope = service.Envelope(
+        source_type=ENVELOPE.source_type,
+        source_grading=ENVELOPE.source_grading,
+        information_grading=ENVELOPE.information_grading,
+        owner_reference="FR-REUSED",
+    )
+    first, _, _ = enter(runtime, french, "travel_documents", passport(), envelope)
+    with unit_of_work(runtime.sessions) as session:
+        service.delete_record(session, principal=french, record_id=first)
+    second, _, version = enter(runtime, french, "travel_documents", passport(), envelope)
+    assert second != first
+    assert version == 1
+
+
+def test_only_writers_of_the_owning_agency_change_or_delete(runtime, world, french):
+    record_id, _, _ = enter(runtime, french, "travel_documents", passport())
+    analyst = world.principal(world.user("FRA-NCB", (Role.ANALYST,)))
+    with runtime.sessions() as session:
+        with pytest.raises(PermissionDenied):
+            service.delete_record(session, principal=analyst, record_id=record_id)
+        with pytest.raises(PermissionDenied):
+            service.update_record(
+                session,
+                settings=runtime.settings,
+                principal=analyst,
+                record_id=record_id,
+                expected_version=1,
+                payload=passport(),
+            )
+
+
+def test_long_keys_are_found_whole(runtime, french):
+    alleles = {f"LOCUS{n:02d}": ["12", "13.2"] for n in range(30)}
+    profile = {"kit": "GlobalFiler", "loci": alleles, "sample_kind": "crime_scene"}
+    record_id, _, _ = enter(runtime, french, "dna_profiles", profile)
+    with runtime.sessions() as session:
+        (key,) = session.scalars(select(RecordKey).where(RecordKey.record_id == record_id)).all()
+        assert key.value.startswith("sha256:")
+        from bluebridge.records import registry
+
+        kind = registry.get("dna_profiles")
+        full = kind.lookup_keys(
+            kind.payload.model_validate(
+                service.get_record(session, principal=french, record_id=record_id).record.payload
+            )
+        )[0]
+        assert len(full.value) > 300
+        found = service.lookup(
+            session, principal=french, key_type="dna_profile", values=[full.value]
+        )
+    assert [v.record.id for v in found] == [record_id]

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from bluebridge.access import records as access
 from bluebridge.access.principal import Principal, operator_principal
+from bluebridge.access.rules import require_role
 from bluebridge.audit import service as audit
 from bluebridge.errors import PermissionDenied
 from bluebridge.records import registry, sequence
 from bluebridge.records.models import Record, RecordKey
-from bluebridge.records.service import REVIEW_NOTICE, visible_record
+from bluebridge.records.service import REVIEW_NOTICE, WRITER_ROLES, visible_record
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
 
@@ -49,6 +50,7 @@ def expire_due(session: Session, *, now: dt.datetime | None = None, batch: int =
     job = operator_principal(JOB)
     for offset, record in enumerate(due):
         record.status = "expired"
+        record.owner_reference = None  # free for a new record; the audit trace keeps the id
         record.seq = first + offset
         record.version += 1
         record.updated_at = now
@@ -152,6 +154,7 @@ def extend(
     record, _seen = visible_record(session, principal, record_id, kind_name)
     if not access.may_change(principal, record):
         raise PermissionDenied("only the owning agency reviews its records")
+    require_role(principal, *WRITER_ROLES)
     kind = registry.get(record.kind)
     years = kind.retention_for(kind.payload.model_validate(record.payload))
     now = utcnow()

@@ -111,10 +111,23 @@ def _owner_agency(session: Session, principal: Principal) -> Agency:
     return agency
 
 
+KEY_VALUE_LIMIT = 300
+
+
+def stored_key_value(value: str) -> str:
+    """A key as stored: as it is when short, else its SHA-256 (a full DNA profile, a long
+    URL), so that an exact lookup of the whole value still finds it and nothing is cut."""
+    if len(value) <= KEY_VALUE_LIMIT:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
 def _set_keys(session: Session, record: Record, kind: RecordKind[Any], payload: Payload) -> None:
     session.execute(delete(RecordKey).where(RecordKey.record_id == record.id))
     for key in kind.lookup_keys(payload):
-        session.add(RecordKey(record_id=record.id, key_type=key.key_type, value=key.value[:300]))
+        session.add(
+            RecordKey(record_id=record.id, key_type=key.key_type, value=stored_key_value(key.value))
+        )
 
 
 def _set_grants(record: Record, policy: access.AccessPolicy) -> None:
@@ -335,6 +348,7 @@ def update_record(
     record, _seen = visible_record(session, principal, record_id, kind_name)
     if not access.may_change(principal, record):
         raise PermissionDenied("only the owning agency changes its records")
+    require_role(principal, *WRITER_ROLES)
     if record.version != expected_version:
         raise Conflict(
             f"the record is at version {record.version}, not {expected_version}: read it again",
@@ -358,7 +372,11 @@ def delete_record(
     record, _seen = visible_record(session, principal, record_id, kind_name)
     if not access.may_change(principal, record):
         raise PermissionDenied("only the owning agency deletes its records")
+    require_role(principal, *WRITER_ROLES)
     record.status = "deleted"
+    # The owner's reference is free again: a new record may take it (the audit keeps it).
+    released_reference = record.owner_reference
+    record.owner_reference = None
     record.version += 1
     record.seq = sequence.take(session)
     record.updated_at = utcnow()
@@ -371,7 +389,7 @@ def delete_record(
         object_type=record.kind,
         object_id=record.id,
         object_country=record.owner_country,
-        details={"seq": record.seq},
+        details={"seq": record.seq, "owner_reference": released_reference},
     )
     return record
 
@@ -385,7 +403,10 @@ def lookup(
     query = (
         select(Record)
         .join(RecordKey, RecordKey.record_id == Record.id)
-        .where(RecordKey.key_type == key_type, RecordKey.value.in_(list(values)[:1000]))
+        .where(
+            RecordKey.key_type == key_type,
+            RecordKey.value.in_([stored_key_value(v) for v in list(values)[:1000]]),
+        )
         .where(access.visible_filter(principal))
         .order_by(Record.id)
     )
@@ -423,6 +444,7 @@ def link_records(
     source, _ = visible_record(session, principal, from_id, None)
     if not access.may_change(principal, source):
         raise PermissionDenied("only the owning agency links its records")
+    require_role(principal, *WRITER_ROLES)
     if to_id == from_id:
         raise InvalidInput.on("to_record_id", "a record cannot be linked to itself")
     try:
@@ -468,6 +490,7 @@ def unlink_records(session: Session, *, principal: Principal, record_id: int, li
         raise NotFound(f"no link {link_id} from record {record_id}")
     if not access.may_change(principal, source):
         raise PermissionDenied("only the owning agency unlinks its records")
+    require_role(principal, *WRITER_ROLES)
     session.delete(link)
     source.version += 1
     source.seq = sequence.take(session)
@@ -504,6 +527,7 @@ def links_of(session: Session, *, principal: Principal, record_id: int) -> list[
     views = []
     for link, end in rows:
         end_view = RecordView(end, access.sight(principal, end))
+        _audit_read(session, principal, end, end_view.sight)
         if link.from_record_id == record.id:
             views.append(LinkView(link.id, link.relation, this, end_view))
         else:
