@@ -19,7 +19,7 @@ from bluebridge.audit import service as audit
 from bluebridge.errors import PermissionDenied
 from bluebridge.records import registry, sequence
 from bluebridge.records.models import Record, RecordKey
-from bluebridge.records.service import REVIEW_NOTICE, WRITER_ROLES, visible_record
+from bluebridge.records.service import REVIEW_NOTICE, WRITER_ROLES, record_changed, visible_record
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
 
@@ -160,17 +160,5 @@ def extend(
     now = utcnow()
     record.expires_at = now + dt.timedelta(days=round(365.25 * years))
     record.review_date = record.expires_at - REVIEW_NOTICE
-    record.version += 1
-    record.seq = sequence.take(session)
-    record.updated_at = now
-    record.updated_by = principal.name
-    audit.record(
-        session,
-        principal=principal,
-        action="record.extend",
-        object_type=record.kind,
-        object_id=record.id,
-        object_country=record.owner_country,
-        details={"expires_at": record.expires_at, "seq": record.seq},
-    )
+    record_changed(session, principal, record, "record.extend", {"expires_at": record.expires_at})
     return record

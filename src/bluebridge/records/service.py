@@ -216,6 +216,26 @@ def create_record(
     return record
 
 
+def record_changed(
+    session: Session, principal: Principal, record: Record, action: str, details: dict[str, Any]
+) -> None:
+    """What every change of a record does: a new version, the next change number (so indexes
+    follow), who and when, and the audit event."""
+    record.version += 1
+    record.seq = sequence.take(session)
+    record.updated_at = utcnow()
+    record.updated_by = principal.name
+    audit.record(
+        session,
+        principal=principal,
+        action=action,
+        object_type=record.kind,
+        object_id=record.id,
+        object_country=record.owner_country,
+        details={**details, "version": record.version, "seq": record.seq},
+    )
+
+
 def _apply_change(
     session: Session,
     settings: Settings,
@@ -240,20 +260,8 @@ def _apply_change(
             _set_grants(record, envelope.access_policy)
             changed.append("access_policy")
         changed.append("envelope")
-    record.version += 1
-    record.seq = sequence.take(session)
-    record.updated_at = utcnow()
-    record.updated_by = principal.name
+    record_changed(session, principal, record, "record.update", {"changed": changed})
     session.flush()
-    audit.record(
-        session,
-        principal=principal,
-        action="record.update",
-        object_type=record.kind,
-        object_id=record.id,
-        object_country=record.owner_country,
-        details={"changed": changed, "version": record.version, "seq": record.seq},
-    )
     return record
 
 
@@ -377,19 +385,9 @@ def delete_record(
     # The owner's reference is free again: a new record may take it (the audit keeps it).
     released_reference = record.owner_reference
     record.owner_reference = None
-    record.version += 1
-    record.seq = sequence.take(session)
-    record.updated_at = utcnow()
-    record.updated_by = principal.name
     session.execute(delete(RecordKey).where(RecordKey.record_id == record.id))
-    audit.record(
-        session,
-        principal=principal,
-        action="record.delete",
-        object_type=record.kind,
-        object_id=record.id,
-        object_country=record.owner_country,
-        details={"seq": record.seq, "owner_reference": released_reference},
+    record_changed(
+        session, principal, record, "record.delete", {"owner_reference": released_reference}
     )
     return record
 
@@ -467,17 +465,13 @@ def link_records(
         created_by=principal.name,
     )
     session.add(link)
-    source.version += 1
-    source.seq = sequence.take(session)
     session.flush()
-    audit.record(
+    record_changed(
         session,
-        principal=principal,
-        action="record.link",
-        object_type=source.kind,
-        object_id=source.id,
-        object_country=source.owner_country,
-        details={"to": target.id, "relation": relation.value, "link": link.id},
+        principal,
+        source,
+        "record.link",
+        {"to": target.id, "relation": relation.value, "link": link.id},
     )
     return link
 
@@ -492,17 +486,7 @@ def unlink_records(session: Session, *, principal: Principal, record_id: int, li
         raise PermissionDenied("only the owning agency unlinks its records")
     require_role(principal, *WRITER_ROLES)
     session.delete(link)
-    source.version += 1
-    source.seq = sequence.take(session)
-    audit.record(
-        session,
-        principal=principal,
-        action="record.unlink",
-        object_type=source.kind,
-        object_id=source.id,
-        object_country=source.owner_country,
-        details={"link": link_id},
-    )
+    record_changed(session, principal, source, "record.unlink", {"link": link_id})
 
 
 def links_of(session: Session, *, principal: Principal, record_id: int) -> list[LinkView]:

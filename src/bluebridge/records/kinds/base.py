@@ -246,3 +246,12 @@ def fold_compact(value: str) -> str:
     return "".join(
         c for c in fold_name(value) if c.isalnum() or unicodedata.category(c).startswith("M")
     )
+
+
+def check_record_reference(value: int | str | None) -> int | str | None:
+    """A reference to another record: its id, or the owner's own reference (1-100 characters)."""
+    if isinstance(value, str) and not 1 <= len(value) <= 100:
+        raise ValueError("a reference has 1 to 100 characters")
+    if isinstance(value, int) and not 1 <= value <= 2**63 - 1:
+        raise ValueError("a record id is a positive number")
+    return value

@@ -9,7 +9,13 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from bluebridge.records.kinds.base import LookupKey, PastDate, Payload, RecordKind
+from bluebridge.records.kinds.base import (
+    LookupKey,
+    PastDate,
+    Payload,
+    RecordKind,
+    check_record_reference,
+)
 
 KNOWN_RETENTION_YEARS = 5
 UNKNOWN_RETENTION_YEARS = 15
@@ -47,10 +53,7 @@ class Face(Payload):
     @field_validator("person_reference")
     @classmethod
     def _person(cls, value: int | str | None, info: ValidationInfo) -> int | str | None:
-        if isinstance(value, str) and not 1 <= len(value) <= 100:
-            raise ValueError("a reference has 1 to 100 characters")
-        if isinstance(value, int) and not 1 <= value <= 2**63 - 1:
-            raise ValueError("a record id is a positive number")
+        check_record_reference(value)
         if value is not None and info.data.get("subject") is FaceSubject.UNKNOWN:
             raise ValueError("the image of an unknown subject has no person reference")
         return value

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
-from bluebridge.records.kinds.base import LookupKey, Payload, RecordKind
+from bluebridge.records.kinds.base import LookupKey, Payload, RecordKind, check_record_reference
 
 # Friction ridge generalized positions, ANSI/NIST-ITL 1-2011 Table 8.
 FINGER_POSITIONS: dict[int, str] = {
@@ -150,10 +150,7 @@ class Fingerprint(Payload):
     @field_validator("person_reference")
     @classmethod
     def _person(cls, value: int | str | None, info: ValidationInfo) -> int | str | None:
-        if isinstance(value, str) and not 1 <= len(value) <= 100:
-            raise ValueError("a reference has 1 to 100 characters")
-        if isinstance(value, int) and not 1 <= value <= 2**63 - 1:
-            raise ValueError("a record id is a positive number")
+        check_record_reference(value)
         if value is not None and info.data.get("subject") is Subject.UNKNOWN_LATENT:
             raise ValueError("a latent of an unknown subject has no person reference")
         return value
