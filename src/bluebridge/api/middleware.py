@@ -30,7 +30,7 @@ _DOCS_HEADERS = [h for h in SECURITY_HEADERS if h[0] != b"content-security-polic
 
 
 class _BodyTooLarge(Exception):
-    pass
+    """Raised while the body streams in, once it passes the limit."""
 
 
 def _problem(
