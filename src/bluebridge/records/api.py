@@ -18,7 +18,15 @@ from bluebridge.records.kinds.base import (
     SourceGrading,
     SourceType,
 )
-from bluebridge.records.schemas import KindOut, LinkIn, LinkOut, RecordChange, RecordIn, RecordOut
+from bluebridge.records.schemas import (
+    AccessEntryOut,
+    KindOut,
+    LinkIn,
+    LinkOut,
+    RecordChange,
+    RecordIn,
+    RecordOut,
+)
 
 router = APIRouter(prefix="/records", tags=["records"])
 
@@ -219,6 +227,37 @@ def extend_record(
 ) -> RecordOut:
     record = retention.extend(session, principal=principal, record_id=record_id, kind_name=kind)
     return record_out(principal, service.RecordView(record, access.Sight.FULL))
+
+
+@router.get(
+    "/{kind}/{record_id}/access-log",
+    response_model=PageOut[AccessEntryOut],
+    summary="Who outside the owning agency read, listed, exported or hit the record",
+)
+def access_log(
+    session: DbSession,
+    principal: ApiPrincipal,
+    kind: KindName,
+    record_id: RecordId,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, object]:
+    result = service.access_log(
+        session,
+        principal=principal,
+        record_id=record_id,
+        kind_name=kind,
+        page=page,
+        per_page=per_page,
+    )
+    return {
+        "items": [AccessEntryOut.model_validate(e, from_attributes=True) for e in result.items],
+        "page": result.page,
+        "per_page": result.per_page,
+        "total": result.total,
+        "pages": result.pages,
+        "total_exact": result.total_exact,
+    }
 
 
 def _link_out(principal: Principal, link: service.LinkView) -> LinkOut:

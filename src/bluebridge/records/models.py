@@ -1,7 +1,8 @@
 """Tables of the records domain: the record envelope shared by all 19 kinds (owner, grading,
 handling codes, access policy, review and expiry, version and change sequence, payload), the
-access grants that policies expand into, the lookup keys, the links between records, and the
-store-wide change sequence that indexes follow."""
+access grants that policies expand into, the lookup keys, the links between records, the
+store-wide change sequence that indexes follow, the owner's access log of each record, and the
+import jobs with their rejected rows."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,6 +62,8 @@ class Record(Base):
         UniqueConstraint("owner_agency_id", "kind", "owner_reference"),
         Index("ix_records_kind_status_seq", "kind", "status", "seq"),
         Index("ix_records_owner_country_status", "owner_country", "status"),
+        # A list of one kind filtered by owner country, newest change first.
+        Index("ix_records_kind_owner_country_status_seq", "kind", "owner_country", "status", "seq"),
         Index("ix_records_status_expires_at", "status", "expires_at"),
     )
 
@@ -120,3 +124,65 @@ class ChangeSequence(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigId)
+
+
+class RecordAccess(Base):
+    """One look at a record by someone outside the owning agency (a read, a list, an export,
+    a link followed, a screening hit): the owner's view of who used its information. The
+    audit log holds the same facts chained; this table answers "who saw record N" fast."""
+
+    __tablename__ = "record_access"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+    country: Mapped[str | None] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(16))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_record_access_record_at", "record_id", "at"),)
+
+
+class ImportJob(Base):
+    """One file of records imported by an agency: its progress while it runs, its outcome
+    after. The rows it rejected are kept beside it, each with its line and reason."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    format: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(300))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    country: Mapped[str | None] = mapped_column(String(3))
+    created_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    bytes_total: Mapped[int | None] = mapped_column(BigId)
+    bytes_read: Mapped[int] = mapped_column(BigId, default=0)
+    rows_read: Mapped[int] = mapped_column(BigId, default=0)
+    created: Mapped[int] = mapped_column(BigId, default=0)
+    updated: Mapped[int] = mapped_column(BigId, default=0)
+    rejected: Mapped[int] = mapped_column(BigId, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column()
+    finished_at: Mapped[dt.datetime | None] = mapped_column()
+
+    __table_args__ = (Index("ix_import_jobs_agency_created", "agency_id", "created_at"),)
+
+
+class ImportRejection(Base):
+    """A row of an import that was refused: its line number, the field and the reason."""
+
+    __tablename__ = "import_rejections"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"))
+    line: Mapped[int] = mapped_column(BigId)
+    field: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(500))
+
+    __table_args__ = (Index("ix_import_rejections_job_line", "job_id", "line"),)

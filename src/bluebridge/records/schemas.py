@@ -92,3 +92,13 @@ class LinkOut(BaseModel):
     relation: str
     from_record: RecordOut
     to_record: RecordOut
+
+
+class AccessEntryOut(BaseModel):
+    at: dt.datetime
+    action: str = Field(description="read, read_metadata, list, lookup, link, export or hit")
+    actor_name: str
+    agency_code: str | None
+    agency_name: str | None
+    country: str | None
+    channel: str

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bluebridge.access import records as access
@@ -21,7 +21,7 @@ from bluebridge.access.principal import Principal, Role
 from bluebridge.access.rules import require_role
 from bluebridge.audit import service as audit
 from bluebridge.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
-from bluebridge.members.models import Agency
+from bluebridge.members.models import Agency, AgencyKind
 from bluebridge.members.security import derive_key
 from bluebridge.records import registry, sequence
 from bluebridge.records.kinds.base import (
@@ -33,7 +33,7 @@ from bluebridge.records.kinds.base import (
     SourceGrading,
     SourceType,
 )
-from bluebridge.records.models import Record, RecordGrant, RecordKey, RecordLink
+from bluebridge.records.models import Record, RecordAccess, RecordGrant, RecordKey, RecordLink
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
@@ -278,8 +278,52 @@ def visible_record(
     return record, seen
 
 
-def _audit_read(session: Session, principal: Principal, record: Record, seen: access.Sight) -> None:
-    if record.owner_country != principal.country or principal.agency_id != record.owner_agency_id:
+class AccessAction(StrEnum):
+    """What someone outside the owning agency did with a record, for the owner's access log."""
+
+    READ = "read"
+    READ_METADATA = "read_metadata"
+    LIST = "list"
+    LOOKUP = "lookup"
+    LINK = "link"  # seen at the other end of a link
+    EXPORT = "export"
+    HIT = "hit"  # matched in screening
+
+
+def _outsider(principal: Principal, record: Record) -> bool:
+    return principal.agency_id != record.owner_agency_id
+
+
+def note_access(
+    session: Session, principal: Principal, records: Iterable[Record], action: AccessAction
+) -> None:
+    """Write the owner's access log for records seen by someone outside the owning agency."""
+    rows = [
+        {
+            "record_id": record.id,
+            "at": utcnow(),
+            "action": action.value,
+            "actor_name": principal.name,
+            "agency_id": principal.agency_id,
+            "country": principal.country,
+            "channel": principal.context.channel.value,
+            "request_id": principal.context.request_id,
+        }
+        for record in records
+        if _outsider(principal, record)
+    ]
+    if rows:
+        session.execute(insert(RecordAccess), rows)
+
+
+def _audit_read(
+    session: Session,
+    principal: Principal,
+    record: Record,
+    seen: access.Sight,
+    action: AccessAction | None = None,
+) -> None:
+    if _outsider(principal, record):
         audit.record(
             session,
             principal=principal,
@@ -288,6 +332,9 @@ def _audit_read(session: Session, principal: Principal, record: Record, seen: ac
             object_id=record.id,
             object_country=record.owner_country,
         )
+        if action is None:
+            action = AccessAction.READ if seen is access.Sight.FULL else AccessAction.READ_METADATA
+        note_access(session, principal, [record], action)
 
 
 def get_record(
@@ -321,6 +368,7 @@ def list_records(
     foreign = sorted(
         {r.owner_country or "-" for r in result.items if r.owner_country != principal.country}
     )
+    note_access(session, principal, result.items, AccessAction.LIST)
     if foreign:
         audit.record(
             session,
@@ -410,7 +458,9 @@ def lookup(
     )
     records = list(session.scalars(query).unique())
     for record in records:
-        _audit_read(session, principal, record, access.sight(principal, record))
+        _audit_read(
+            session, principal, record, access.sight(principal, record), AccessAction.LOOKUP
+        )
     return [RecordView(r, access.sight(principal, r)) for r in records]
 
 
@@ -511,12 +561,93 @@ def links_of(session: Session, *, principal: Principal, record_id: int) -> list[
     views = []
     for link, end in rows:
         end_view = RecordView(end, access.sight(principal, end))
-        _audit_read(session, principal, end, end_view.sight)
+        _audit_read(session, principal, end, end_view.sight, AccessAction.LINK)
         if link.from_record_id == record.id:
             views.append(LinkView(link.id, link.relation, this, end_view))
         else:
             views.append(LinkView(link.id, link.relation, end_view, this))
     return views
+
+
+@dataclass(frozen=True, slots=True)
+class AccessEntry:
+    """One line of a record's access log, with the agency named."""
+
+    at: dt.datetime
+    action: str
+    actor_name: str
+    agency_code: str | None
+    agency_name: str | None
+    country: str | None
+    channel: str
+
+
+def may_read_access_log(principal: Principal, record: Record) -> bool:
+    """The owning agency, its country's NCB, that country's data protection officer, and the
+    General Secretariat's compliance reviewers and data protection officers read the log."""
+    if principal.is_operator or access.may_change(principal, record):
+        return True
+    same_country = principal.country is not None and principal.country == record.owner_country
+    general_secretariat = principal.agency_kind == AgencyKind.GENERAL_SECRETARIAT.value
+    if principal.agency_kind == AgencyKind.NCB.value and same_country:
+        return True
+    if principal.has_role(Role.DATA_PROTECTION_OFFICER) and (same_country or general_secretariat):
+        return True
+    return general_secretariat and principal.has_role(Role.COMPLIANCE_REVIEWER)
+
+
+def access_log(
+    session: Session,
+    *,
+    principal: Principal,
+    record_id: int,
+    kind_name: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[AccessEntry]:
+    """Who outside the owning agency read, listed, exported or hit a record, newest first:
+    for the owner and those who watch over it; to anyone else the record does not exist."""
+    record, _seen = visible_record(session, principal, record_id, kind_name)
+    if not may_read_access_log(principal, record):
+        raise NotFound(f"no record {record_id}")
+    query = (
+        select(RecordAccess)
+        .where(RecordAccess.record_id == record.id)
+        .order_by(RecordAccess.at.desc(), RecordAccess.id.desc())
+    )
+    result = paginate(session, query, page=page, per_page=per_page, count_cap=LIST_COUNT_CAP)
+    agency_ids = {e.agency_id for e in result.items if e.agency_id is not None}
+    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+    entries = []
+    for entry in result.items:
+        agency = agencies.get(entry.agency_id) if entry.agency_id is not None else None
+        entries.append(
+            AccessEntry(
+                at=entry.at,
+                action=entry.action,
+                actor_name=entry.actor_name,
+                agency_code=agency.code if agency else None,
+                agency_name=agency.name if agency else None,
+                country=entry.country,
+                channel=entry.channel,
+            )
+        )
+    if principal.agency_id != record.owner_agency_id:
+        audit.record(
+            session,
+            principal=principal,
+            action="record.access_log",
+            object_type=record.kind,
+            object_id=record.id,
+            object_country=record.owner_country,
+        )
+    return Page(
+        items=entries,
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        total_exact=result.total_exact,
+    )
 
 
 def changes_since(session: Session, *, after_seq: int, limit: int = 1000) -> list[Record]:
@@ -534,10 +665,13 @@ def kinds_summary() -> Iterable[RecordKind[Any]]:
 
 
 __all__ = [
+    "AccessAction",
+    "AccessEntry",
     "Envelope",
     "LinkView",
     "RecordView",
     "Relation",
+    "access_log",
     "changes_since",
     "create_record",
     "delete_record",
@@ -546,6 +680,8 @@ __all__ = [
     "links_of",
     "list_records",
     "lookup",
+    "may_read_access_log",
+    "note_access",
     "unlink_records",
     "update_record",
 ]

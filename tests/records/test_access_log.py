@@ -1,0 +1,101 @@
+"""The owner's access log: every look at a record from outside the owning agency is written
+down, and only the owner and those who watch over it may read the log."""
+
+from __future__ import annotations
+
+import pytest
+
+from bluebridge.access.principal import Role
+from bluebridge.errors import NotFound
+from bluebridge.records import service
+from bluebridge.store.engine import unit_of_work
+from tests.conftest import bearer
+from tests.records.test_records_service import ENVELOPE, enter, passport
+
+
+@pytest.fixture
+def french(world):
+    return world.principal(world.user("FRA-NCB", (Role.OFFICER,)))
+
+
+@pytest.fixture
+def german(world):
+    return world.principal(world.user("DEU-NCB", (Role.OFFICER,)))
+
+
+def _log(runtime, principal, record_id):
+    with unit_of_work(runtime.sessions) as session:
+        page = service.access_log(session, principal=principal, record_id=record_id)
+        return [(e.action, e.actor_name, e.agency_code, e.country) for e in page.items]
+
+
+def test_reads_lists_lookups_and_links_from_outside_are_logged_for_the_owner(
+    runtime, french, german
+):
+    record_id, _, _ = enter(runtime, french, "travel_documents", passport())
+    with unit_of_work(runtime.sessions) as session:
+        service.get_record(session, principal=german, record_id=record_id)
+        service.list_records(session, principal=german, kind_name="travel_documents")
+        service.lookup(session, principal=german, key_type="document", values=["FRA:12AB34567"])
+        # The owner's own reads are not outside looks.
+        service.get_record(session, principal=french, record_id=record_id)
+    entries = _log(runtime, french, record_id)
+    assert [e[0] for e in entries] == ["lookup", "list", "read"]
+    assert {e[1:] for e in entries} == {(german.name, "DEU-NCB", "DEU")}
+
+
+def test_others_cannot_read_the_log_and_learn_nothing_from_trying(runtime, world, french, german):
+    record_id, _, _ = enter(runtime, french, "travel_documents", passport())
+    with pytest.raises(NotFound) as refused:
+        _log(runtime, german, record_id)
+    with pytest.raises(NotFound) as absent:
+        _log(runtime, german, record_id + 1000)
+    assert str(refused.value).replace(str(record_id), "N") == str(absent.value).replace(
+        str(record_id + 1000), "N"
+    )
+    # The French data protection officer reads it (metadata sight); the owner's NCB too.
+    dpo = world.principal(world.user("FRA-NCB", (Role.DATA_PROTECTION_OFFICER,)))
+    assert _log(runtime, dpo, record_id) == []
+
+
+def test_a_hidden_record_leaves_no_trace_in_the_log(runtime, world, french, german):
+    hidden = service.Envelope(
+        source_type=ENVELOPE.source_type,
+        source_grading=ENVELOPE.source_grading,
+        information_grading=ENVELOPE.information_grading,
+        access_policy=service.access.AccessPolicy(mode="listed", countries=["ESP"]),
+    )
+    record_id, _, _ = enter(runtime, french, "travel_documents", passport(), hidden)
+    with unit_of_work(runtime.sessions) as session:
+        service.list_records(session, principal=german, kind_name="travel_documents")
+        with pytest.raises(NotFound):
+            service.get_record(session, principal=german, record_id=record_id)
+    assert _log(runtime, french, record_id) == []
+
+
+def test_the_access_log_over_the_api(client, world, runtime):
+    owner_key = world.api_key("FRA-NCB", (Role.OFFICER,))
+    reader_key = world.api_key("DEU-NCB", (Role.OFFICER,))
+    body = {
+        "payload": passport(),
+        "source_type": "police_investigation",
+        "source_grading": "B",
+        "information_grading": "2",
+    }
+    created = client.post("/api/v1/records/travel_documents", json=body, headers=bearer(owner_key))
+    assert created.status_code == 201, created.text
+    record_id = created.json()["id"]
+    read = client.get(f"/api/v1/records/travel_documents/{record_id}", headers=bearer(reader_key))
+    assert read.status_code == 200
+    log = client.get(
+        f"/api/v1/records/travel_documents/{record_id}/access-log", headers=bearer(owner_key)
+    )
+    assert log.status_code == 200, log.text
+    items = log.json()["items"]
+    assert [(i["action"], i["agency_code"], i["channel"]) for i in items] == [
+        ("read", "DEU-NCB", "api")
+    ]
+    refused = client.get(
+        f"/api/v1/records/travel_documents/{record_id}/access-log", headers=bearer(reader_key)
+    )
+    assert refused.status_code == 404
