@@ -1,6 +1,7 @@
-"""No read path shows a record its policy forbids: hypothesis draws policies, owners and
-principals; an oracle written from the rules' words decides what each principal may see; the
-store's get, list, count and lookup must agree with it exactly, on SQLite and PostgreSQL."""
+"""No read path shows a record its policy forbids: hypothesis draws policies, handling codes,
+owners and principals; an oracle written from the rules' words decides what each principal may
+see; the store's get, list, count, lookup and link traversal must agree with it exactly, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -17,7 +18,7 @@ from bluebridge.access.principal import Channel, Principal, PrincipalKind, Reque
 from bluebridge.errors import NotFound
 from bluebridge.members import service as members
 from bluebridge.records import service
-from bluebridge.records.models import Record, RecordGrant, RecordKey
+from bluebridge.records.models import Record, RecordGrant, RecordKey, RecordLink
 from bluebridge.store.base import utcnow
 from bluebridge.store.engine import unit_of_work
 
@@ -39,6 +40,7 @@ KINDS = [
 ]
 SPECIALTIES = ["child_protection", "cybercrime", None]
 MODES = ["all_members", "listed", "all_except", "hit_only"]
+HANDLING_CODES = ["not_for_judicial_use", "no_onward_transmission", "police_use_only"]
 
 
 @st.composite
@@ -105,6 +107,7 @@ def oracle(
     owner_agency_id: int,
     policy: dict[str, object],
     status: str,
+    codes: list[str] | tuple[str, ...] = (),
 ) -> str:
     """What the rules say, in their own words, independent of the code under test."""
     if status != "active":
@@ -126,8 +129,11 @@ def oracle(
     )
     if not excluded and mode in ("all_members", "all_except") and member_agency:
         return "full"
+    # Police use only: a private partner never sees it, whatever the policy lists.
+    police_only = "police_use_only" in codes and principal.agency_kind == "private_partner"
     if (
         not excluded
+        and not police_only
         and mode == "listed"
         and (
             principal.country in policy.get("countries", [])  # type: ignore[operator]
@@ -156,42 +162,59 @@ def oracle(
             policies(),
             st.sampled_from(COUNTRIES),
             st.sampled_from(["active", "active", "expired", "deleted"]),
+            st.lists(st.sampled_from(HANDLING_CODES), max_size=2, unique=True),
         ),
         min_size=1,
         max_size=6,
     ),
     principal=principals(),
 )
+@example(
+    # A private partner listed by kind of agency still never sees a police-use-only record.
+    drawn=[
+        ({"mode": "listed", "agency_kinds": ["private_partner"]}, "FRA", "active", codes)
+        for codes in (["police_use_only"], ["no_onward_transmission"])
+    ],
+    principal=Principal(
+        kind=PrincipalKind.USER,
+        id=1,
+        name="partner",
+        agency_id=100_001,
+        agency_kind="private_partner",
+        country=None,
+        roles=frozenset({Role.OFFICER}),
+        context=RequestContext(Channel.API),
+        second_factor=True,
+    ),
+)
 def test_every_read_path_matches_the_rules(runtime, drawn, principal):
     marker = uuid.uuid4().hex
     ids: dict[int, str] = {}
     with unit_of_work(runtime.sessions) as session:
         ncbs = {c: members.get_agency_by_code(session, code=f"{c}-NCB").id for c in COUNTRIES}
-        for n, (policy, owner, status) in enumerate(drawn):
+        # A hub the principal sees (listed for its kind of agency), linked to every drawn
+        # record: following its links must show exactly the visible ones.
+        hub = _record(session, ncbs["FRA"], "FRA", "active", [], f"{marker}-hub")
+        hub.access_mode = "listed"
+        hub.grants = [RecordGrant(grant_type="agency_kind", value=principal.agency_kind)]
+        session.flush()
+        for n, (policy, owner, status, codes) in enumerate(drawn):
             parsed = access.AccessPolicy.model_validate(policy)
-            record = Record(
-                kind="travel_documents",
-                owner_agency_id=ncbs[owner],
-                owner_country=owner,
-                status=status,
-                source_type="police_investigation",
-                source_grading="B",
-                information_grading="2",
-                handling_codes=[],
-                access_mode=parsed.mode.value,
-                title=f"{marker}-{n}",
-                payload={"n": n},
-                review_date=utcnow(),
-                expires_at=utcnow() + dt.timedelta(days=1),
-                seq=session.scalar(select(func.coalesce(func.max(Record.seq), 0))) + 1,
-                created_by="test",
-                updated_by="test",
-            )
+            record = _record(session, ncbs[owner], owner, status, codes, f"{marker}-{n}")
+            record.access_mode = parsed.mode.value
             record.grants = [RecordGrant(grant_type=t, value=v) for t, v in parsed.grants()]
-            session.add(record)
             session.flush()
             session.add(RecordKey(record_id=record.id, key_type="marker", value=marker))
-            ids[record.id] = oracle(principal, owner, ncbs[owner], policy, status)
+            session.add(
+                RecordLink(
+                    from_record_id=hub.id,
+                    to_record_id=record.id,
+                    relation="same_as",
+                    created_by="t",
+                )
+            )
+            ids[record.id] = oracle(principal, owner, ncbs[owner], policy, status, codes)
+        hub_id = hub.id
 
     expected_visible = {i for i, seen in ids.items() if seen != "none"}
     with runtime.sessions() as session:
@@ -221,7 +244,36 @@ def test_every_read_path_matches_the_rules(runtime, drawn, principal):
             )
         }
         assert found == expected_visible
+        linked = service.links_of(session, principal=principal, record_id=hub_id)
+        assert {link.to_record.record.id for link in linked} == expected_visible
+        assert {link.to_record.record.id: link.to_record.sight.value for link in linked} == {
+            i: seen for i, seen in ids.items() if seen != "none"
+        }
         session.rollback()
+
+
+def _record(session, agency_id: int, country: str, status: str, codes, title: str) -> Record:
+    record = Record(
+        kind="travel_documents",
+        owner_agency_id=agency_id,
+        owner_country=country,
+        status=status,
+        source_type="police_investigation",
+        source_grading="B",
+        information_grading="2",
+        handling_codes=list(codes),
+        access_mode="all_members",
+        title=title,
+        payload={"title": title},
+        review_date=utcnow(),
+        expires_at=utcnow() + dt.timedelta(days=1),
+        seq=session.scalar(select(func.coalesce(func.max(Record.seq), 0))) + 1,
+        created_by="test",
+        updated_by="test",
+    )
+    session.add(record)
+    session.flush()
+    return record
 
 
 def test_policy_shapes_are_checked():

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 
+from bluebridge.access import handling
 from bluebridge.access.principal import Principal, Role
 from bluebridge.members import reference
 from bluebridge.members.models import AgencyKind, UnitSpecialty
@@ -166,7 +167,14 @@ def content_filter(principal: Principal) -> ColumnElement[bool]:
                 or_(*[and_(RecordGrant.grant_type == t, RecordGrant.value == v) for t, v in terms]),
             )
         )
-        clauses.append(and_(Record.access_mode == AccessMode.LISTED.value, listed, not_(excluded)))
+        clauses.append(
+            and_(
+                Record.access_mode == AccessMode.LISTED.value,
+                listed,
+                not_(excluded),
+                handling.visible_to_filter(principal),
+            )
+        )
     if not clauses:
         return false()
     return and_(Record.status == ACTIVE, or_(*clauses))
@@ -213,7 +221,11 @@ def sight(principal: Principal, record: Record) -> Sight:
             and principal.agency_kind in MEMBER_AGENCY_KINDS
         ):
             return Sight.FULL
-        if mode == AccessMode.LISTED.value and grants.intersection(_grant_terms(principal)):
+        if (
+            mode == AccessMode.LISTED.value
+            and grants.intersection(_grant_terms(principal))
+            and handling.shown_to(principal, record.handling_codes or [])
+        ):
             return Sight.FULL
     if principal.has_role(Role.DATA_PROTECTION_OFFICER):
         if principal.agency_kind == AgencyKind.GENERAL_SECRETARIAT.value:
