@@ -99,3 +99,50 @@ def test_the_access_log_over_the_api(client, world, runtime):
         f"/api/v1/records/travel_documents/{record_id}/access-log", headers=bearer(reader_key)
     )
     assert refused.status_code == 404
+
+
+def test_a_hit_only_record_answers_a_lookup_with_whom_to_contact_and_nothing_else(
+    client, world, runtime
+):
+    owner_key = world.api_key("FRA-NCB", (Role.OFFICER,))
+    reader_key = world.api_key("DEU-NCB", (Role.OFFICER,))
+    body = {
+        "payload": passport(),
+        "source_type": "police_investigation",
+        "source_grading": "B",
+        "information_grading": "2",
+        "access_policy": {"mode": "hit_only"},
+    }
+    created = client.post("/api/v1/records/travel_documents", json=body, headers=bearer(owner_key))
+    assert created.status_code == 201, created.text
+    record_id = created.json()["id"]
+    found = client.get(
+        "/api/v1/records/lookup/document?value=FRA:12AB34567", headers=bearer(reader_key)
+    )
+    assert found.status_code == 200
+    answer = found.json()
+    assert answer["records"] == []
+    assert answer["possible_hits"] == [
+        {
+            "reference": record_id,
+            "kind": "travel_documents",
+            "owner_country": "FRA",
+            "contact_agency_code": "FRA-NCB",
+            "contact_agency_name": answer["possible_hits"][0]["contact_agency_name"],
+            "message": f"possible hit: contact the NCB of FRA, reference {record_id}",
+        }
+    ]
+    assert "12AB" not in found.text  # nothing of the content
+    # The reader still cannot open it, and the owner sees the hit in its access log.
+    opened = client.get(f"/api/v1/records/travel_documents/{record_id}", headers=bearer(reader_key))
+    assert opened.status_code == 404
+    log = client.get(
+        f"/api/v1/records/travel_documents/{record_id}/access-log", headers=bearer(owner_key)
+    ).json()
+    assert [(i["action"], i["agency_code"]) for i in log["items"]] == [("hit", "DEU-NCB")]
+    # The owner's own lookup shows the record itself, not a possible hit.
+    own = client.get(
+        "/api/v1/records/lookup/document?value=FRA:12AB34567", headers=bearer(owner_key)
+    ).json()
+    assert [r["id"] for r in own["records"]] == [record_id]
+    assert own["possible_hits"] == []

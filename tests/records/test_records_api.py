@@ -87,4 +87,8 @@ def test_others_see_but_cannot_change_and_hidden_is_404(client, world):
     assert [r["id"] for r in listed["items"]] == [shared["id"]]
     assert listed["total"] == 1
     found = client.get("/api/v1/records/lookup/document?value=FRA:X1", headers=other).json()
-    assert found == []
+    # Hit-only: the lookup says whom to contact, and nothing of the record.
+    assert found["records"] == []
+    assert [(h["reference"], h["contact_agency_code"]) for h in found["possible_hits"]] == [
+        (hidden["id"], "FRA-NCB")
+    ]

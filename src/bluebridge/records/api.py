@@ -23,6 +23,8 @@ from bluebridge.records.schemas import (
     KindOut,
     LinkIn,
     LinkOut,
+    LookupOut,
+    PossibleHitOut,
     RecordChange,
     RecordIn,
     RecordOut,
@@ -87,15 +89,30 @@ def list_kinds(principal: ApiPrincipal) -> list[KindOut]:
     ]
 
 
-@router.get("/lookup/{key_type}", response_model=list[RecordOut], summary="Exact lookup by key")
+@router.get("/lookup/{key_type}", response_model=LookupOut, summary="Exact lookup by key")
 def lookup(
     session: DbSession,
     principal: ApiPrincipal,
     key_type: Annotated[str, Path(pattern=r"^[a-z_]{2,40}$")],
     value: Annotated[list[str], Query(min_length=1, max_length=1000)],
-) -> list[RecordOut]:
+) -> LookupOut:
     views = service.lookup(session, principal=principal, key_type=key_type, values=value)
-    return [record_out(principal, v) for v in views]
+    hits = service.possible_hits(session, principal=principal, key_type=key_type, values=value)
+    return LookupOut(
+        records=[record_out(principal, v) for v in views],
+        possible_hits=[
+            PossibleHitOut(
+                reference=h.reference,
+                kind=h.kind,
+                owner_country=h.owner_country,
+                contact_agency_code=h.contact_agency_code,
+                contact_agency_name=h.contact_agency_name,
+                message=f"possible hit: contact the NCB of {h.owner_country}, "
+                f"reference {h.reference}",
+            )
+            for h in hits
+        ],
+    )
 
 
 @router.get("/review-due", response_model=PageOut[RecordOut], summary="Your records due for review")

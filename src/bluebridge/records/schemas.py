@@ -102,3 +102,21 @@ class AccessEntryOut(BaseModel):
     agency_name: str | None
     country: str | None
     channel: str
+
+
+class PossibleHitOut(BaseModel):
+    """A hit-only record: it exists; contact the owner's NCB quoting the reference."""
+
+    reference: int
+    kind: str
+    owner_country: str | None
+    contact_agency_code: str | None
+    contact_agency_name: str | None
+    message: str
+
+
+class LookupOut(BaseModel):
+    records: list[RecordOut] = Field(description="the matching records you may see")
+    possible_hits: list[PossibleHitOut] = Field(
+        description="hit-only records that match: whom to contact, nothing of the content"
+    )

@@ -464,6 +464,79 @@ def lookup(
     return [RecordView(r, access.sight(principal, r)) for r in records]
 
 
+@dataclass(frozen=True, slots=True)
+class PossibleHit:
+    """A hit-only record matched by a lookup: whom to contact and the reference to quote,
+    nothing of the content."""
+
+    reference: int
+    kind: str
+    owner_country: str | None
+    contact_agency_code: str | None
+    contact_agency_name: str | None
+
+
+def _contact_ncbs(session: Session, countries: Iterable[str | None]) -> dict[str, Agency]:
+    wanted = sorted({c for c in countries if c})
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(Agency).where(Agency.kind == AgencyKind.NCB.value, Agency.country.in_(wanted))
+    )
+    return {a.country: a for a in rows if a.country}
+
+
+def possible_hits(
+    session: Session, *, principal: Principal, key_type: str, values: Sequence[str]
+) -> list[PossibleHit]:
+    """Hit-only records with one of the exact keys that the principal does not see: a member
+    agency learns that a record exists and which NCB to contact; the owner learns it was hit
+    (its access log and the audit). Partners outside the member agencies learn nothing."""
+    if not values or principal.agency_kind not in access.MEMBER_AGENCY_KINDS:
+        return []
+    query = (
+        select(Record)
+        .join(RecordKey, RecordKey.record_id == Record.id)
+        .where(
+            RecordKey.key_type == key_type,
+            RecordKey.value.in_([stored_key_value(v) for v in list(values)[:1000]]),
+            Record.status == access.ACTIVE,
+            Record.access_mode == access.AccessMode.HIT_ONLY.value,
+        )
+        .order_by(Record.id)
+    )
+    # Those the principal sees (its own, its NCB's) are in the lookup's records already.
+    records = [
+        r
+        for r in session.scalars(query).unique()
+        if access.sight(principal, r) is access.Sight.NONE
+    ]
+    ncbs = _contact_ncbs(session, (r.owner_country for r in records))
+    hits = []
+    for record in records:
+        ncb = ncbs.get(record.owner_country or "")
+        hits.append(
+            PossibleHit(
+                reference=record.id,
+                kind=record.kind,
+                owner_country=record.owner_country,
+                contact_agency_code=ncb.code if ncb else None,
+                contact_agency_name=ncb.name if ncb else None,
+            )
+        )
+        audit.record(
+            session,
+            principal=principal,
+            action="record.hit",
+            object_type=record.kind,
+            object_id=record.id,
+            object_country=record.owner_country,
+            details={"key_type": key_type, "hit_only": True},
+        )
+    note_access(session, principal, records, AccessAction.HIT)
+    return hits
+
+
 class Relation(StrEnum):
     """How two records relate (read: the first record is … of / to the second)."""
 
@@ -669,6 +742,7 @@ __all__ = [
     "AccessEntry",
     "Envelope",
     "LinkView",
+    "PossibleHit",
     "RecordView",
     "Relation",
     "access_log",
@@ -682,6 +756,7 @@ __all__ = [
     "lookup",
     "may_read_access_log",
     "note_access",
+    "possible_hits",
     "unlink_records",
     "update_record",
 ]
