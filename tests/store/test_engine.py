@@ -120,3 +120,14 @@ def test_counting_stops_at_the_cap_and_says_so(session):
     generous = paginate(session, query, page=1, per_page=10, count_cap=10_000)
     assert generous.total_exact
     assert generous.total == exact.total
+
+
+def test_the_migrations_build_exactly_the_models_tables(runtime):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bluebridge.store.models import metadata
+
+    with runtime.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == [], "a model changed without a migration (see store.migrate.autogenerate)"
