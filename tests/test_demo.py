@@ -103,3 +103,17 @@ def test_demo_records_cover_every_kind_and_policy(runtime, built):
     assert kinds == set(registry.KIND_MODULES)
     assert {"all_members", "listed"} <= modes
     assert set(COUNTRIES) <= countries
+
+
+def test_demo_cases_link_a_person_to_its_documents_group_and_incident(runtime, built):
+    from bluebridge.records.models import Record, RecordLink
+
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(Record.kind, RecordLink.relation)
+            .join(RecordLink, RecordLink.from_record_id == Record.id)
+            .where(Record.owner_country == "FRA")
+        ).all()
+    assert ("persons", "holder") in rows
+    assert ("persons", "member") in rows
+    assert ("firearms", "recovered_at") in rows

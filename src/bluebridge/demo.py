@@ -283,10 +283,11 @@ def add_records(
         neighbours = [c for c in by_region[member.region.value] if c != member.alpha3]
         with unit_of_work(runtime.sessions) as session:
             officer = _entering_principal(session, f"{member.alpha2.lower()}.officer")
+            entered_ids: dict[str, int] = {}
             for kind in chosen:
                 payload = samples.sample_payload(kind, country=member.alpha3, rng=rng)
                 policy = samples.sample_policy(rng, member.alpha3, neighbours)
-                records.create_record(
+                record = records.create_record(
                     session,
                     settings=runtime.settings,
                     principal=officer,
@@ -294,10 +295,39 @@ def add_records(
                     payload=payload,
                     envelope=_envelope(rng, policy),
                 )
+                entered_ids[kind] = record.id
                 entered += 1
+            _link_case(session, officer, entered_ids)
         if progress is not None and task is not None:
             progress.advance(task)
     return entered
+
+
+# One case per country that entered every kind: the person at its centre holds a document, a
+# vehicle, an account and a card, belongs to the group, and is a suspect in the incident, where
+# the firearm was recovered.
+CASE_LINKS = (
+    ("persons", "travel_documents", records.Relation.HOLDER),
+    ("persons", "vehicles", records.Relation.HOLDER),
+    ("persons", "financial_accounts", records.Relation.HOLDER),
+    ("persons", "payment_cards", records.Relation.HOLDER),
+    ("persons", "organizations", records.Relation.MEMBER),
+    ("persons", "incidents", records.Relation.SUSPECT),
+    ("firearms", "incidents", records.Relation.RECOVERED_AT),
+    ("ballistics", "incidents", records.Relation.RECOVERED_AT),
+)
+
+
+def _link_case(session: Session, officer: Principal, entered: dict[str, int]) -> None:
+    for from_kind, to_kind, relation in CASE_LINKS:
+        if from_kind in entered and to_kind in entered:
+            records.link_records(
+                session,
+                principal=officer,
+                from_id=entered[from_kind],
+                to_id=entered[to_kind],
+                relation=relation,
+            )
 
 
 def _envelope(rng: random.Random, policy: dict[str, Any] | None) -> records.Envelope:
