@@ -277,3 +277,29 @@ def test_long_keys_are_found_whole(runtime, french):
             session, principal=french, key_type="dna_profile", values=[full.value]
         )
     assert [v.record.id for v in found] == [record_id]
+
+
+def test_a_list_searches_titles_of_records_seen_in_full_only(runtime, world, french, german):
+    enter(runtime, french, "travel_documents", passport("AB100001"))
+    enter(runtime, french, "travel_documents", passport("CD200002"))
+    spain_only = service.Envelope(
+        source_type=ENVELOPE.source_type,
+        source_grading=ENVELOPE.source_grading,
+        information_grading=ENVELOPE.information_grading,
+        access_policy=AccessPolicy.model_validate({"mode": "listed", "countries": ["ESP"]}),
+    )
+    hidden, _, _ = enter(runtime, french, "travel_documents", passport("EF300003"), spain_only)
+    unit = world.unit("FRA")
+    dpo = world.principal(world.user(unit.code, (Role.DATA_PROTECTION_OFFICER,)))
+    with runtime.sessions() as session:
+        found = service.list_records(
+            session, principal=german, kind_name="travel_documents", search="ab1000"
+        )
+        assert [v.record.title for v in found.items] == ["Passport FRA AB100001 (stolen issued)"]
+        assert found.total == 1
+        wildcard = service.list_records(session, principal=german, search="%")
+        assert wildcard.total == 0
+        # Metadata sight never searches content, not even the title.
+        assert hidden in {v.record.id for v in service.list_records(session, principal=dpo).items}
+        assert service.list_records(session, principal=dpo, search="EF3000").total == 0
+        session.rollback()

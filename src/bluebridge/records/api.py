@@ -159,6 +159,9 @@ def list_records(
     principal: ApiPrincipal,
     kind: KindName,
     owner_country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="words in the title of records seen in full")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, object]:
@@ -167,6 +170,7 @@ def list_records(
         principal=principal,
         kind_name=kind,
         owner_country=owner_country,
+        search=q,
         page=page,
         per_page=per_page,
     )

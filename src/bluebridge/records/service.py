@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bluebridge.access import records as access
@@ -37,6 +37,7 @@ from bluebridge.records.models import Record, RecordAccess, RecordGrant, RecordK
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
+from bluebridge.text import LIKE_ESCAPE, contains_pattern
 
 # Who enters and maintains records for their agency.
 WRITER_ROLES = (Role.OFFICER, Role.SUPERVISOR)
@@ -352,10 +353,12 @@ def list_records(
     principal: Principal,
     kind_name: str | None = None,
     owner_country: str | None = None,
+    search: str | None = None,
     page: int = 1,
     per_page: int = 50,
 ) -> Page[RecordView]:
-    """Records the principal may see, newest change first, filtered in the query."""
+    """Records the principal may see, newest change first, filtered in the query. A search
+    term matches the title of records seen in full (never the content of the others)."""
     if kind_name is not None:
         registry.get(kind_name)
     query = select(Record).where(access.visible_filter(principal)).order_by(Record.seq.desc())
@@ -363,6 +366,12 @@ def list_records(
         query = query.where(Record.kind == kind_name)
     if owner_country is not None:
         query = query.where(Record.owner_country == owner_country.upper())
+    if search and search.strip():
+        pattern = contains_pattern(search)
+        query = query.where(
+            access.content_filter(principal),
+            func.lower(Record.title).like(pattern, escape=LIKE_ESCAPE),
+        )
     result = paginate(session, query, page=page, per_page=per_page, count_cap=LIST_COUNT_CAP)
     views = [RecordView(r, access.sight(principal, r)) for r in result.items]
     foreign = sorted(
