@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     api_key_max_days: int = Field(default=365, ge=1, le=3650)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_import_bytes: int = Field(
+        default=20 * 1024**3,
+        ge=1024,
+        description="Largest file an import takes (API body or portal upload), streamed to disk.",
+    )
     password_min_length: int = Field(default=12, ge=8, le=128)
 
     # argon2id cost: OWASP's first recommended setting (46 MiB, 1 pass, 1 lane), about 45 ms

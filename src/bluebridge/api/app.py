@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -22,13 +23,18 @@ from bluebridge.api.middleware import RequestGuard
 from bluebridge.audit import api as audit_api
 from bluebridge.members import api as members_api
 from bluebridge.records import api as records_api
+from bluebridge.records import transfer_api
 from bluebridge.runtime import Runtime
 from bluebridge.settings import Settings
+from bluebridge.web import imports as web_imports
+from bluebridge.web import records as web_records
 from bluebridge.web import routes as web_routes
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
+# The imports, whose bodies are whole files (streamed to disk, up to max_import_bytes).
+UPLOAD_PATHS = re.compile(rf"({API_PREFIX})?/records/[a-z_]{{3,40}}/import")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
 DESCRIPTION = """Bluebridge connects National Central Bureaus, specialized units and border
@@ -98,8 +104,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(members_api.router, prefix=API_PREFIX)
     app.include_router(audit_api.router, prefix=API_PREFIX)
+    # Before the records routes, whose /records/{kind}/{record_id} would take ".../export".
+    app.include_router(transfer_api.router, prefix=API_PREFIX)
     app.include_router(records_api.router, prefix=API_PREFIX)
     app.include_router(web_routes.router)
+    app.include_router(web_imports.router)  # before /records/{kind}/{record_id}
+    app.include_router(web_records.router)
     web_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -115,6 +125,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         )
 
     app.add_middleware(
-        RequestGuard, max_body_bytes=runtime.settings.max_body_bytes, docs_paths=(DOCS_URL,)
+        RequestGuard,
+        max_body_bytes=runtime.settings.max_body_bytes,
+        docs_paths=(DOCS_URL,),
+        upload_paths=UPLOAD_PATHS,
+        max_upload_bytes=runtime.settings.max_import_bytes,
     )
     return app

@@ -58,11 +58,25 @@ class RequestGuard:
     the limit with 413 whether or not they declare a length, and add security headers."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, docs_paths: tuple[str, ...] = ()
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        docs_paths: tuple[str, ...] = (),
+        upload_paths: re.Pattern[str] | None = None,
+        max_upload_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.docs_paths = docs_paths
+        # Paths that take a whole file (an import), streamed to disk as it arrives.
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
+
+    def _limit(self, path: str, method: str) -> int:
+        if method == "POST" and self.upload_paths is not None and self.upload_paths.fullmatch(path):
+            return self.max_upload_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,6 +98,7 @@ class RequestGuard:
             await send(message)
 
         path = str(scope.get("path", ""))
+        limit = self._limit(path, str(scope.get("method", "")))
         declared = headers.get(b"content-length")
         if declared is not None:
             # Digits only: int() would also take "+1", " 1" or "1_000".
@@ -98,8 +113,8 @@ class RequestGuard:
                     path,
                 )
                 return
-            if length > self.max_body_bytes:
-                await self._refuse(send_with_headers, request_id, path)
+            if length > limit:
+                await self._refuse(send_with_headers, request_id, path, limit)
                 return
 
         received = 0
@@ -110,7 +125,7 @@ class RequestGuard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     exceeded = True
                     raise _BodyTooLarge
             return message
@@ -133,10 +148,10 @@ class RequestGuard:
             if not exceeded:
                 raise
         if exceeded and not started:
-            await self._refuse(send_with_headers, request_id, path)
+            await self._refuse(send_with_headers, request_id, path, limit)
 
-    async def _refuse(self, send: Send, request_id: str, path: str) -> None:
-        detail = f"the request body exceeds the limit of {self.max_body_bytes} bytes"
+    async def _refuse(self, send: Send, request_id: str, path: str, limit: int) -> None:
+        detail = f"the request body exceeds the limit of {limit} bytes"
         await self._send_problem(send, 413, "Content too large", detail, request_id, path)
 
     @staticmethod

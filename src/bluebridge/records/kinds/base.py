@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
@@ -136,8 +137,10 @@ def compact_identifier(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", folded)
 
 
+@lru_cache(maxsize=4096)
 def normalise_country(value: str) -> str:
-    """An ISO 3166 or ICAO 9303 code as ISO alpha-3 (raises ValueError naming the code)."""
+    """An ISO 3166 or ICAO 9303 code as ISO alpha-3 (raises ValueError naming the code).
+    Cached: a bulk import resolves the same few codes hundreds of thousands of times."""
     resolved = reference.resolve_country_code(value)
     if resolved.alpha3 is None:
         raise ValueError(f"{value!r} names no country")

@@ -1,0 +1,409 @@
+"""Portal pages for imports: the upload form of one database (the file streamed to disk under
+the data directory as it arrives, never held in memory), the job started in a background
+thread with its own session, the job's page with a progress bar that htmx refreshes every
+second while it runs, the agency's imports, and the rejected rows, paginated and as CSV.
+Each page calls the same service functions as the API and the command line."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from bluebridge.access import records as access
+from bluebridge.access.principal import Principal
+from bluebridge.api.deps import DbSession
+from bluebridge.errors import FieldProblem, InvalidInput, PermissionDenied
+from bluebridge.members.security import digests_equal
+from bluebridge.records import imports, registry, service
+from bluebridge.records.kinds.base import (
+    HandlingCode,
+    InformationGrading,
+    SourceGrading,
+    SourceType,
+)
+from bluebridge.web import i18n, record_labels
+from bluebridge.web.i18n import N_
+from bluebridge.web.i18n import gettext as _
+from bluebridge.web.portal import CsrfFailed, Visitor, visit
+
+router = APIRouter(include_in_schema=False)
+
+KindName = Annotated[str, PathParam(pattern=r"^[a-z_]{3,40}$")]
+JobId = Annotated[int, PathParam(ge=1, le=2**53)]
+PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
+PER_PAGE = 50
+FIELD_LIMIT = 20_000  # a form field of the upload (everything but the file) is small
+FIELDS_LIMIT = 50
+
+FORMAT_LABELS = {
+    imports.ImportFormat.CSV: N_("CSV (a header of field names)"),
+    imports.ImportFormat.JSONL: N_("JSON lines (one record a line)"),
+    imports.ImportFormat.FTM: N_("FollowTheMoney entities (JSON lines)"),
+    imports.ImportFormat.STIX: N_("STIX 2.1 bundle"),
+}
+STATUS_LABELS = {
+    imports.JobStatus.QUEUED: N_("Queued"),
+    imports.JobStatus.RUNNING: N_("Running"),
+    imports.JobStatus.DONE: N_("Done"),
+    imports.JobStatus.FAILED: N_("Failed"),
+}
+# The envelope's words are the record pages' own (record_labels), so they read the same.
+ACCESS_MODE_LABELS = {"": N_("The database's default"), **record_labels.ACCESS_MODE_LABELS}
+FIELD_NAMES = {
+    "file": N_("File"),
+    "format": N_("Format"),
+    "source_type": record_labels.ENVELOPE_LABELS["source_type"],
+    "source_grading": record_labels.ENVELOPE_LABELS["source_grading"],
+    "information_grading": record_labels.ENVELOPE_LABELS["information_grading"],
+    "handling_codes": record_labels.ENVELOPE_LABELS["handling_codes"],
+    "access_mode": record_labels.ENVELOPE_LABELS["access_policy"],
+    "access_countries": record_labels.ENVELOPE_LABELS["access_policy.countries"],
+}
+
+
+def _formats_for(kind_name: str) -> list[imports.ImportFormat]:
+    formats = [imports.ImportFormat.CSV, imports.ImportFormat.JSONL]
+    from bluebridge.records import ftm
+
+    if ftm.mapping_for(kind_name) is not None:
+        formats.append(imports.ImportFormat.FTM)
+    if kind_name == "cyber_indicators":
+        formats.append(imports.ImportFormat.STIX)
+    return formats
+
+
+def _writer(visitor: Visitor) -> Principal:
+    principal = visitor.principal()
+    if not principal.has_role(*service.WRITER_ROLES) or principal.agency_id is None:
+        raise PermissionDenied(_("Importing records needs the officer or supervisor role."))
+    return principal
+
+
+def _labelled(labels: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    for value, label in labels.items():
+        yield value, _(label)
+
+
+def _form_context(
+    visitor: Visitor, kind_name: str, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "kind": kind_name,
+        "kind_label": record_labels.kind_name(kind_name),
+        "formats": [(f.value, _(FORMAT_LABELS[f])) for f in _formats_for(kind_name)],
+        "source_types": list(_labelled(record_labels.SOURCE_TYPE_LABELS)),
+        "source_gradings": list(_labelled(record_labels.SOURCE_GRADING_LABELS)),
+        "information_gradings": list(_labelled(record_labels.INFORMATION_GRADING_LABELS)),
+        "handling_codes": list(_labelled(record_labels.HANDLING_CODE_LABELS)),
+        "access_modes": list(_labelled(ACCESS_MODE_LABELS)),
+        "values": values,
+        "errors": errors,
+        "field_names": {k: _(v) for k, v in FIELD_NAMES.items()},
+        "max_mb": visitor.runtime.settings.max_import_bytes // (1024 * 1024),
+    }
+
+
+@router.get("/records/{kind}/import", response_class=HTMLResponse)
+def import_form(request: Request, session: DbSession, kind: KindName) -> Response:
+    visitor = visit(request, session)
+    _writer(visitor)
+    registry.get(kind)
+    values = {"format": "csv", "handling_codes": [], "access_mode": ""}
+    return visitor.render("imports/new.html", **_form_context(visitor, kind, values, {}))
+
+
+class _Upload:
+    """A multipart upload read as it streams in: the small fields kept, the file written to
+    a temporary file under the data directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.fields: dict[str, list[str]] = {}
+        self.path: Path | None = None
+        self.filename = ""
+        self.size = 0
+        self._handle: Any = None
+        self._name = ""
+        self._value = bytearray()
+        self._headers: dict[str, bytes] = {}
+        self._header_name = b""
+        self._header_value = b""
+        self._is_file = False
+        self.too_large = False
+
+    def on_part_begin(self) -> None:
+        self._headers, self._value, self._is_file = {}, bytearray(), False
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self._headers[self._header_name.decode("latin-1").lower()] = self._header_value
+        self._header_name, self._header_value = b"", b""
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self._headers.get("content-disposition", b""))
+        self._name = options.get(b"name", b"").decode("utf-8", "replace")
+        filename = options.get(b"filename")
+        if filename is not None and self._name == "file" and self.path is None:
+            self._is_file = True
+            self.filename = os.path.basename(filename.decode("utf-8", "replace"))[:300]
+            handle, name = tempfile.mkstemp(dir=self.directory, prefix="upload-")
+            self._handle, self.path = os.fdopen(handle, "wb"), Path(name)
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._is_file:
+            self._handle.write(data[start:end])
+            self.size += end - start
+        elif len(self._value) + end - start <= FIELD_LIMIT:
+            self._value += data[start:end]
+        else:
+            self.too_large = True
+
+    def on_part_end(self) -> None:
+        if self._is_file:
+            self._handle.close()
+            self._is_file = False
+        elif self._name and len(self.fields) < FIELDS_LIMIT:
+            self.fields.setdefault(self._name, []).append(self._value.decode("utf-8", "replace"))
+
+    def discard(self) -> None:
+        if self._handle is not None and not self._handle.closed:
+            self._handle.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def one(self, name: str) -> str:
+        return (self.fields.get(name) or [""])[-1].strip()
+
+
+async def _receive(request: Request, directory: Path) -> _Upload:
+    upload = _Upload(directory)
+    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    boundary = options.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise InvalidInput.on("file", N_("Choose a file to import."))
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": upload.on_part_begin,
+            "on_header_field": upload.on_header_field,
+            "on_header_value": upload.on_header_value,
+            "on_header_end": upload.on_header_end,
+            "on_headers_finished": upload.on_headers_finished,
+            "on_part_data": upload.on_part_data,
+            "on_part_end": upload.on_part_end,
+        },
+    )
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except Exception:
+        upload.discard()
+        raise InvalidInput.on("file", N_("The upload could not be read; send it again.")) from None
+    return upload
+
+
+def _checked(visitor: Visitor, presented: str) -> None:
+    if not presented or not digests_equal(presented, visitor.csrf):
+        raise CsrfFailed
+
+
+def _defaults(upload: _Upload) -> imports.EnvelopeDefaults:
+    """The job's envelope defaults from the form, or InvalidInput naming each field."""
+    problems: list[FieldProblem] = []
+
+    def choice(name: str, enum: Any) -> Any:
+        value = upload.one(name)
+        if not value:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            problems.append(FieldProblem(name, N_("Choose one of the options.")))
+            return None
+
+    source_type = choice("source_type", SourceType)
+    source_grading = choice("source_grading", SourceGrading)
+    information_grading = choice("information_grading", InformationGrading)
+    codes = []
+    for code in upload.fields.get("handling_codes", []):
+        try:
+            codes.append(HandlingCode(code))
+        except ValueError:
+            problems.append(FieldProblem("handling_codes", N_("Choose one of the options.")))
+    policy = None
+    mode = upload.one("access_mode")
+    countries = [
+        c.strip() for c in upload.one("access_countries").replace(",", ";").split(";") if c.strip()
+    ]
+    if mode:
+        shape: dict[str, Any] = {"mode": mode}
+        if mode == access.AccessMode.LISTED.value:
+            shape["countries"] = countries
+        elif mode == access.AccessMode.ALL_EXCEPT.value:
+            shape["excluded_countries"] = countries
+        try:
+            policy = access.AccessPolicy.model_validate(shape)
+        except ValueError as exc:
+            reason = str(exc).splitlines()[-1].strip() if str(exc) else ""
+            field = "access_countries" if countries or mode != "hit_only" else "access_mode"
+            problems.append(FieldProblem(field, reason or N_("Choose one of the options.")))
+    if problems:
+        raise InvalidInput("the import's defaults are not valid", problems)
+    return imports.EnvelopeDefaults(
+        source_type=source_type,
+        source_grading=source_grading,
+        information_grading=information_grading,
+        handling_codes=codes or None,
+        access_policy=policy,
+    )
+
+
+@router.post("/records/{kind}/import", response_class=HTMLResponse)
+async def start_import(request: Request, session: DbSession, kind: KindName) -> Response:
+    # Async only to stream the upload to disk; database work runs in worker threads. Who
+    # is asking is settled before a byte of the file is read.
+    visitor = await run_in_threadpool(visit, request, session)
+    principal = _writer(visitor)
+    registry.get(kind)
+    directory = imports.upload_directory(visitor.runtime.settings)
+    try:
+        upload = await _receive(request, directory)
+    except InvalidInput:
+        raise CsrfFailed from None  # no readable form, so no token: an expired form
+    try:
+        return await run_in_threadpool(_start, visitor, principal, kind, upload)
+    except BaseException:
+        upload.discard()
+        raise
+
+
+def _start(visitor: Visitor, principal: Principal, kind: str, upload: _Upload) -> Response:
+    """Check the form, create the job and start it in the background; or the form again."""
+    i18n.activate(visitor.lang)  # this worker thread's language, for the messages below
+    _checked(visitor, upload.one("csrf_token"))
+    session = visitor.session
+    values: dict[str, Any] = {
+        name: upload.one(name)
+        for name in (
+            "format",
+            "source_type",
+            "source_grading",
+            "information_grading",
+            "access_mode",
+            "access_countries",
+        )
+    }
+    values["handling_codes"] = upload.fields.get("handling_codes", [])
+    try:
+        if upload.path is None or upload.size == 0:
+            raise InvalidInput.on("file", N_("Choose a file to import."))
+        try:
+            format = imports.ImportFormat(values["format"])
+        except ValueError:
+            raise InvalidInput.on("format", N_("Choose one of the options.")) from None
+        defaults = _defaults(upload)
+        job = imports.create_job(
+            session,
+            principal=principal,
+            kind_name=kind,
+            format=format,
+            filename=upload.filename or "upload",
+            bytes_total=upload.size,
+        )
+    except InvalidInput as exc:
+        upload.discard()
+        errors = {p.field: _(p.reason) for p in exc.problems} or {"_": exc.detail}
+        return visitor.render(
+            "imports/new.html", status_code=422, **_form_context(visitor, kind, values, errors)
+        )
+    session.commit()  # the job must exist before its thread looks for it
+    runtime = visitor.runtime
+    imports.start_in_background(
+        runtime.sessions, runtime.settings, principal, job.id, upload.path, defaults
+    )
+    return visitor.redirect(f"/imports/{job.id}", flash=("success", _("The import has started.")))
+
+
+def _job_context(visitor: Visitor, job: Any) -> dict[str, Any]:
+    total = job.bytes_total or 0
+    running = job.status in (imports.JobStatus.QUEUED.value, imports.JobStatus.RUNNING.value)
+    return {
+        "job": job,
+        "kind_label": record_labels.kind_name(job.kind),
+        "status_label": _(STATUS_LABELS.get(imports.JobStatus(job.status), job.status)),
+        "format_label": _(FORMAT_LABELS[imports.ImportFormat(job.format)]),
+        "running": running,
+        "progress_max": max(total, 1),
+        "progress_value": min(job.bytes_read, total) if total else (1 if not running else 0),
+        "percent": round(100 * job.bytes_read / total) if total else (100 if not running else 0),
+    }
+
+
+@router.get("/imports", response_class=HTMLResponse)
+def import_list(request: Request, session: DbSession, page: PageQuery = 1) -> Response:
+    visitor = visit(request, session)
+    principal = visitor.principal()
+    result = imports.list_jobs(session, principal=principal, page=page, per_page=PER_PAGE)
+    rows = [(job, _job_context(visitor, job)) for job in result.items]
+    writer = principal.has_role(*service.WRITER_ROLES) and principal.agency_id is not None
+    kinds = [(name, record_labels.kind_name(name)) for name in registry.kinds()] if writer else []
+    return visitor.render("imports/list.html", page=result, rows=rows, kinds=kinds)
+
+
+@router.get("/imports/{job_id}", response_class=HTMLResponse)
+def import_page(
+    request: Request, session: DbSession, job_id: JobId, page: PageQuery = 1
+) -> Response:
+    visitor = visit(request, session)
+    principal = visitor.principal()
+    job = imports.get_job(session, principal=principal, job_id=job_id)
+    rejections = imports.list_rejections(
+        session, principal=principal, job_id=job_id, page=page, per_page=PER_PAGE
+    )
+    return visitor.render(
+        "imports/detail.html", rejections=rejections, **_job_context(visitor, job)
+    )
+
+
+@router.get("/imports/{job_id}/progress", response_class=HTMLResponse)
+def import_progress(request: Request, session: DbSession, job_id: JobId) -> Response:
+    """The progress fragment htmx swaps in every second; once the job ends it stops asking."""
+    visitor = visit(request, session)
+    principal = visitor.principal()
+    job = imports.get_job(session, principal=principal, job_id=job_id)
+    return visitor.render("imports/progress.html", **_job_context(visitor, job))
+
+
+@router.get("/imports/{job_id}/rejections.csv")
+def import_rejections_csv(request: Request, session: DbSession, job_id: JobId) -> Response:
+    visitor = visit(request, session)
+    principal = visitor.principal()
+    imports.get_job(session, principal=principal, job_id=job_id)  # a 404 page, not a stream
+    runtime = visitor.runtime
+
+    def stream() -> Any:
+        with runtime.sessions() as own:
+            for text in imports.rejections_csv(own, principal=principal, job_id=job_id):
+                yield text.encode()
+
+    response = StreamingResponse(stream(), media_type="text/csv; charset=utf-8")
+    response.headers["content-disposition"] = (
+        f'attachment; filename="import-{job_id}-rejections.csv"'
+    )
+    visitor.finish(response)
+    return response
