@@ -112,6 +112,13 @@ def test_a_list_shows_only_what_the_visitor_may_see_and_counts_only_that(client,
     assert "0 results" in french_only.text
     # An unknown code is no error and filters nothing.
     assert client.get("/records/travel_documents?owner_country=ZZZ").status_code == 200
+    # The search looks in titles of what the visitor sees in full, never in hidden records.
+    searched = client.get("/records/travel_documents?q=c01x")
+    assert "C01X00T47" in searched.text
+    assert "1 result" in searched.text
+    hidden = client.get("/records/travel_documents?q=SECRET")
+    assert "C02SECRET9" not in hidden.text
+    assert "0 results" in hidden.text
 
 
 def test_writers_get_the_new_record_and_import_buttons_others_do_not(client, world):

@@ -557,7 +557,7 @@ class _Writer:
             agency.country,
             agency.kind,
         )
-        self.default_policy = service._default_policy(kind)
+        self.default_policy = service.default_policy(kind)
         self._envelopes: dict[str, _RowEnvelope | list[FieldProblem]] = {}
         self._analyzed_at = 0
 

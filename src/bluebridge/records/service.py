@@ -140,7 +140,8 @@ def _set_grants(record: Record, policy: access.AccessPolicy) -> None:
         record.grants.append(RecordGrant(grant_type=grant_type, value=value))
 
 
-def _default_policy(kind: RecordKind[Any]) -> access.AccessPolicy:
+def default_policy(kind: RecordKind[Any]) -> access.AccessPolicy:
+    """The policy a record of the kind gets when its owner gives none."""
     if kind.default_policy is not None:
         return access.AccessPolicy.model_validate(kind.default_policy)
     return access.AccessPolicy()
@@ -201,7 +202,7 @@ def create_record(
         updated_at=now,
         updated_by=principal.name,
     )
-    _set_grants(record, envelope.access_policy or _default_policy(kind))
+    _set_grants(record, envelope.access_policy or default_policy(kind))
     session.add(record)
     session.flush()
     _set_keys(session, record, kind, stored)
@@ -757,6 +758,7 @@ __all__ = [
     "access_log",
     "changes_since",
     "create_record",
+    "default_policy",
     "delete_record",
     "get_record",
     "link_records",

@@ -22,7 +22,6 @@ from bluebridge.access import records as access
 from bluebridge.access.principal import Principal
 from bluebridge.api.deps import DbSession
 from bluebridge.errors import FieldProblem, InvalidInput, PermissionDenied
-from bluebridge.members.security import digests_equal
 from bluebridge.records import imports, registry, service
 from bluebridge.records.kinds.base import (
     HandlingCode,
@@ -217,11 +216,6 @@ async def _receive(request: Request, directory: Path) -> _Upload:
     return upload
 
 
-def _checked(visitor: Visitor, presented: str) -> None:
-    if not presented or not digests_equal(presented, visitor.csrf):
-        raise CsrfFailed
-
-
 def _defaults(upload: _Upload) -> imports.EnvelopeDefaults:
     """The job's envelope defaults from the form, or InvalidInput naming each field."""
     problems: list[FieldProblem] = []
@@ -295,7 +289,7 @@ async def start_import(request: Request, session: DbSession, kind: KindName) -> 
 def _start(visitor: Visitor, principal: Principal, kind: str, upload: _Upload) -> Response:
     """Check the form, create the job and start it in the background; or the form again."""
     i18n.activate(visitor.lang)  # this worker thread's language, for the messages below
-    _checked(visitor, upload.one("csrf_token"))
+    visitor.check_csrf(upload.one("csrf_token"))
     session = visitor.session
     values: dict[str, Any] = {
         name: upload.one(name)

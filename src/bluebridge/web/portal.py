@@ -19,7 +19,7 @@ from bluebridge.access.principal import Channel, Principal, Role
 from bluebridge.api.deps import request_context
 from bluebridge.members.authentication import SESSION_COOKIE, load_web_session, principal_for_user
 from bluebridge.members.models import User, WebSession
-from bluebridge.members.security import csrf_token, session_csrf_token
+from bluebridge.members.security import csrf_token, digests_equal, session_csrf_token
 from bluebridge.runtime import Runtime
 from bluebridge.web import i18n
 
@@ -95,6 +95,11 @@ class Visitor:
         if self.session_token:
             return session_csrf_token(self.runtime.settings, self.session_token)
         return csrf_token(self.runtime.settings, self.csrf_binding)
+
+    def check_csrf(self, presented: str) -> None:
+        """CsrfFailed unless a form carries the token of this browser's session."""
+        if not presented or not digests_equal(presented, self.csrf):
+            raise CsrfFailed
 
     def flash(self, kind: str, text: str) -> None:
         self.flashes.append((kind, text))

@@ -28,7 +28,7 @@ from bluebridge.web import record_labels as labels
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import Visitor, visit
-from bluebridge.web.routes import AGENCY_KIND_LABELS, SPECIALTY_LABELS, _checked
+from bluebridge.web.routes import AGENCY_KIND_LABELS, SPECIALTY_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -126,11 +126,13 @@ def record_list(
     session: DbSession,
     kind: KindName,
     owner_country: Annotated[str | None, Query(max_length=3)] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
     page: PageQuery = 1,
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
     record_kind = _kind(kind)
+    search = (q or "").strip()
     country = (owner_country or "").strip().upper()
     if country and country not in {m.alpha3 for m in reference.member_countries()}:
         country = ""  # an unknown code filters nothing rather than answering an error
@@ -139,6 +141,7 @@ def record_list(
         principal=principal,
         kind_name=record_kind.name,
         owner_country=country or None,
+        search=search or None,
         page=page,
         per_page=PER_PAGE,
     )
@@ -148,7 +151,7 @@ def record_list(
         title=labels.kind_name(record_kind.name),
         description=labels.kind_description(record_kind.name),
         page=result,
-        filters={"owner_country": country},
+        filters={"owner_country": country, "q": search},
         countries=forms.Choices.for_language(visitor.lang).countries,
         may_write=_writer(principal),
         **_common(visitor),
@@ -159,7 +162,7 @@ def record_list(
 
 
 def _default_values(record_kind: RecordKind[Any]) -> dict[str, list[str]]:
-    policy = service._default_policy(record_kind)  # the policy a record gets when given none
+    policy = service.default_policy(record_kind)  # the policy a record gets when given none
     return {
         "access_policy.mode": [policy.mode.value],
         "access_policy.countries": list(policy.countries),
@@ -278,7 +281,7 @@ def create_record(
     visitor = visit(request, session)
     record_kind = _kind(kind)
     principal = _writer_or_refuse(visitor)
-    _checked(visitor, _one(pairs, "csrf_token"))
+    visitor.check_csrf(_one(pairs, "csrf_token"))
     values, more = _submission(record_kind, pairs)
     if more:
         return _render_form(visitor, record_kind, values, more=more)
@@ -343,7 +346,7 @@ def update_record(
     visitor = visit(request, session)
     record_kind = _kind(kind)
     principal, record = _owned(visitor, session, record_kind, record_id)
-    _checked(visitor, _one(pairs, "csrf_token"))
+    visitor.check_csrf(_one(pairs, "csrf_token"))
     values, more = _submission(record_kind, pairs)
     raw_version = _one(pairs, "version").strip()
     version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else 0
@@ -528,7 +531,7 @@ def add_link(
     visitor = visit(request, session)
     record_kind = _kind(kind)
     principal, record = _owned(visitor, session, record_kind, record_id)
-    _checked(visitor, _one(pairs, "csrf_token"))
+    visitor.check_csrf(_one(pairs, "csrf_token"))
     target, relation = _one(pairs, "to_record_id").strip(), _one(pairs, "relation")
     values = {"to_record_id": target, "relation": relation}
     try:
@@ -573,7 +576,7 @@ def remove_link(
     visitor = visit(request, session)
     record_kind = _kind(kind)
     principal, record = _owned(visitor, session, record_kind, record_id)
-    _checked(visitor, _one(pairs, "csrf_token"))
+    visitor.check_csrf(_one(pairs, "csrf_token"))
     service.unlink_records(session, principal=principal, record_id=record.id, link_id=link_id)
     return visitor.redirect(
         f"/records/{record_kind.name}/{record.id}#links",
@@ -588,7 +591,7 @@ def extend_record(
     visitor = visit(request, session)
     record_kind = _kind(kind)
     principal, record = _owned(visitor, session, record_kind, record_id)
-    _checked(visitor, _one(pairs, "csrf_token"))
+    visitor.check_csrf(_one(pairs, "csrf_token"))
     extended = retention.extend(
         session, principal=principal, record_id=record.id, kind_name=record_kind.name
     )
@@ -605,7 +608,7 @@ def delete_record(
     visitor = visit(request, session)
     record_kind = _kind(kind)
     principal, record = _owned(visitor, session, record_kind, record_id)
-    _checked(visitor, _one(pairs, "csrf_token"))
+    visitor.check_csrf(_one(pairs, "csrf_token"))
     service.delete_record(
         session, principal=principal, record_id=record.id, kind_name=record_kind.name
     )

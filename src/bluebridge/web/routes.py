@@ -19,7 +19,6 @@ from bluebridge.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bluebridge.members import authentication as auth
 from bluebridge.members import reference, service
 from bluebridge.members.models import AgencyKind, UnitSpecialty
-from bluebridge.members.security import digests_equal
 from bluebridge.web import i18n
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
@@ -70,11 +69,6 @@ def _errors(exc: ServiceError) -> dict[str, str]:
     return errors
 
 
-def _checked(visitor: Visitor, presented: str) -> None:
-    if not presented or not digests_equal(presented, visitor.csrf):
-        raise CsrfFailed
-
-
 # ---------------------------------------------------------------- sign-in
 
 
@@ -96,7 +90,7 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     visitor = visit(request, session)
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     settings = visitor.runtime.settings
     result = auth.sign_in_password(
         session,
@@ -178,7 +172,7 @@ def second_factor(
 ) -> Response:
     visitor = visit(request, session)
     _pending(visitor, "second_factor")
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     assert visitor.web_session is not None
     result = auth.sign_in_second_factor(
         session,
@@ -238,7 +232,7 @@ def enrol(
 ) -> Response:
     visitor = visit(request, session)
     _pending(visitor, "enrol")
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     assert visitor.web_session is not None
     settings = visitor.runtime.settings
     result = auth.confirm_enrolment(
@@ -266,7 +260,7 @@ def enrol(
 @router.post("/logout")
 def logout(request: Request, session: DbSession, csrf_token: Csrf) -> Response:
     visitor = visit(request, session)
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     principal = visitor.principal(allow_pending_password_change=True) if visitor.complete else None
     if visitor.session_token:
         auth.end_web_session(session, token=visitor.session_token, principal=principal)
@@ -309,7 +303,7 @@ def change_password(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal(allow_pending_password_change=True)
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     if new_password != confirm_password:
         return visitor.render(
             "password.html",
@@ -478,7 +472,7 @@ def create_agency(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     values = {"code": code, "name": name, "kind": kind, "country": country, "specialty": specialty}
     try:
         try:
@@ -564,7 +558,7 @@ def create_user(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     values: dict[str, Any] = {
         "agency_code": agency_code,
         "username": username,
@@ -630,7 +624,7 @@ def update_user(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     settings = visitor.runtime.settings
     try:
         if action == "update":
@@ -721,7 +715,7 @@ def create_api_key(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     values: dict[str, Any] = {
         "name": name,
         "agency_code": agency_code,
@@ -770,7 +764,7 @@ def revoke_api_key(
 ) -> Response:
     visitor = visit(request, session)
     principal = visitor.principal()
-    _checked(visitor, csrf_token)
+    visitor.check_csrf(csrf_token)
     service.revoke_api_key(session, principal=principal, key_id=key_id)
     return visitor.redirect(
         "/admin/api-keys", flash=("success", _("The API key has been revoked."))
