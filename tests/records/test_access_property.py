@@ -101,6 +101,20 @@ def principals(draw: st.DrawFn) -> Principal:
     )
 
 
+def drawn_records() -> st.SearchStrategy[list[tuple[dict[str, object], str, str, list[str]]]]:
+    """Records as (policy, owner country, status, handling codes)."""
+    return st.lists(
+        st.tuples(
+            policies(),
+            st.sampled_from(COUNTRIES),
+            st.sampled_from(["active", "active", "expired", "deleted"]),
+            st.lists(st.sampled_from(HANDLING_CODES), max_size=2, unique=True),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+
+
 def oracle(
     principal: Principal,
     owner_country: str,
@@ -157,16 +171,7 @@ def oracle(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    drawn=st.lists(
-        st.tuples(
-            policies(),
-            st.sampled_from(COUNTRIES),
-            st.sampled_from(["active", "active", "expired", "deleted"]),
-            st.lists(st.sampled_from(HANDLING_CODES), max_size=2, unique=True),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    drawn=drawn_records(),
     principal=principals(),
 )
 @example(

@@ -13,7 +13,6 @@ import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bluebridge.access import records as access
@@ -28,9 +27,8 @@ from bluebridge.store.base import utcnow
 from bluebridge.store.engine import unit_of_work
 from tests.records.test_access_property import (
     COUNTRIES,
-    HANDLING_CODES,
+    drawn_records,
     oracle,
-    policies,
     principals,
 )
 from tests.records.test_imports import DEFAULTS, run
@@ -59,16 +57,7 @@ def ftm_lines(runtime, principal, kind="travel_documents"):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    drawn=st.lists(
-        st.tuples(
-            policies(),
-            st.sampled_from(COUNTRIES),
-            st.sampled_from(["active", "active", "expired", "deleted"]),
-            st.lists(st.sampled_from(HANDLING_CODES), max_size=2, unique=True),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    drawn=drawn_records(),
     principal=principals(),
 )
 def test_an_export_carries_exactly_what_the_principal_sees_in_full(runtime, drawn, principal):

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bluebridge.access import records as access
@@ -450,22 +450,26 @@ def delete_record(
     return record
 
 
-def lookup(
-    session: Session, *, principal: Principal, key_type: str, values: Sequence[str]
-) -> list[RecordView]:
-    """Records with one of the exact keys, among those the principal may see."""
-    if not values:
-        return []
-    query = (
+def _with_key(key_type: str, values: Sequence[str]) -> Select[Record]:
+    """Records holding one of the exact keys (at most 1,000 values), by id."""
+    return (
         select(Record)
         .join(RecordKey, RecordKey.record_id == Record.id)
         .where(
             RecordKey.key_type == key_type,
             RecordKey.value.in_([stored_key_value(v) for v in list(values)[:1000]]),
         )
-        .where(access.visible_filter(principal))
         .order_by(Record.id)
     )
+
+
+def lookup(
+    session: Session, *, principal: Principal, key_type: str, values: Sequence[str]
+) -> list[RecordView]:
+    """Records with one of the exact keys, among those the principal may see."""
+    if not values:
+        return []
+    query = _with_key(key_type, values).where(access.visible_filter(principal))
     records = list(session.scalars(query).unique())
     for record in records:
         _audit_read(
@@ -504,16 +508,8 @@ def possible_hits(
     (its access log and the audit). Partners outside the member agencies learn nothing."""
     if not values or principal.agency_kind not in access.MEMBER_AGENCY_KINDS:
         return []
-    query = (
-        select(Record)
-        .join(RecordKey, RecordKey.record_id == Record.id)
-        .where(
-            RecordKey.key_type == key_type,
-            RecordKey.value.in_([stored_key_value(v) for v in list(values)[:1000]]),
-            Record.status == access.ACTIVE,
-            Record.access_mode == access.AccessMode.HIT_ONLY.value,
-        )
-        .order_by(Record.id)
+    query = _with_key(key_type, values).where(
+        Record.status == access.ACTIVE, Record.access_mode == access.AccessMode.HIT_ONLY.value
     )
     # Those the principal sees (its own, its NCB's) are in the lookup's records already.
     records = [
