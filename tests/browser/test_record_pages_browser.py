@@ -92,7 +92,6 @@ def test_an_officer_enters_a_record_corrects_a_field_and_lands_on_its_page(
     expect(page.locator("main h1")).to_contain_text(number)
     expect(page.locator("main")).to_contain_text("Camille Laurent")
     expect(page.locator("main")).to_contain_text("Access log")
-    _screenshot(page, "record-detail.png", full_page=True)
 
     # The same page in Arabic, right to left.
     record_path = page.url.removeprefix(portal.url)
@@ -142,3 +141,27 @@ def test_add_another_brings_one_more_name_in_place(
     expect(page).to_have_url(f"{portal.url}/records/persons/new")
     expect(page.locator("input[name='payload.names.0.value']")).to_have_value("Jeanne Moreau")
     expect(page.locator("input[name='payload.offences']").first).to_have_value("Fraud")
+
+
+def test_the_owner_sees_a_demo_cases_links_and_who_read_the_record(
+    new_context: Callable[..., BrowserContext], portal: Portal, sign_in: SignIn
+) -> None:
+    # An Egyptian officer opens the French case's person (its policy excludes Germany)...
+    reader = new_context().new_page()
+    sign_in(reader, "eg.officer")
+    reader.goto("/records/persons?owner_country=FRA")
+    reader.locator("table.table tbody a").first.click()
+    expect(reader).to_have_url(re.compile(rf"{re.escape(portal.url)}/records/persons/\d+$"))
+    record_path = reader.url.removeprefix(portal.url)
+    expect(reader.locator("main")).not_to_contain_text("Access log")  # not the owner's
+    # ...and the French owner sees the case's links and that read in the access log.
+    owner = new_context().new_page()
+    sign_in(owner, "fr.officer")
+    owner.goto(record_path)
+    links = owner.locator("#links")
+    for relation in ("Holder", "Member", "Suspect"):
+        expect(links).to_contain_text(relation)
+    log = owner.locator("#access-log")
+    expect(log).to_contain_text("EGY-NCB")
+    expect(log).to_contain_text("Egypt")
+    _screenshot(owner, "record-detail.png", full_page=True)
