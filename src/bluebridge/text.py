@@ -16,6 +16,12 @@ def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
 
 
+def is_ascii_number(value: str) -> bool:
+    """True for digits 0-9 only: `str.isdigit` also takes "²" and "٣", which `int` refuses
+    or reads as another number, so indices and ids from a form are checked with this."""
+    return value.isascii() and value.isdigit()
+
+
 def check_text(field: str, value: str) -> str:
     """The value unchanged, or InvalidInput naming the field when it holds control characters."""
     if has_control_characters(value):

@@ -193,3 +193,10 @@ def test_conflicting_or_impossible_paths_name_the_field(pairs, field):
     with pytest.raises(InvalidInput) as caught:
         unflatten(pairs, PERSONS)
     assert caught.value.problems[0].field == field
+
+
+@pytest.mark.parametrize("index", ["²", "٣", "0x1", "-1"])
+def test_a_list_index_that_is_not_plain_digits_is_refused_by_name(index):
+    with pytest.raises(InvalidInput) as refused:
+        unflatten([(f"names.{index}.value", "Marc Tessier")], SCHEMAS["persons"])
+    assert refused.value.problems[0].field.startswith("names")

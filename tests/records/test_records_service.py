@@ -303,3 +303,20 @@ def test_a_list_searches_titles_of_records_seen_in_full_only(runtime, world, fre
         assert hidden in {v.record.id for v in service.list_records(session, principal=dpo).items}
         assert service.list_records(session, principal=dpo, search="EF3000").total == 0
         session.rollback()
+
+
+def test_a_title_search_folds_case_in_every_alphabet(runtime, french, german):
+    for name in ("Братва Севера", "Élan Noir"):
+        enter(
+            runtime,
+            french,
+            "organizations",
+            {"name": name, "organization_type": "criminal_group"},
+        )
+    with runtime.sessions() as session:
+        for term in ("братва", "БРАТВА", "élan", "ÉLAN"):
+            found = service.list_records(
+                session, principal=german, kind_name="organizations", search=term
+            )
+            assert found.total == 1, term
+        session.rollback()

@@ -131,3 +131,12 @@ def test_the_migrations_build_exactly_the_models_tables(runtime):
     with runtime.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == [], "a model changed without a migration (see store.migrate.autogenerate)"
+
+
+def test_lower_folds_every_alphabet_on_both_stores(runtime):
+    with runtime.engine.connect() as connection:
+        folded = connection.execute(
+            text("SELECT lower(:a), lower(:b), lower(NULL)"),
+            {"a": "ÉLODIE Ôrsini", "b": "ДМИТРИЙ"},
+        ).one()
+    assert tuple(folded) == ("élodie ôrsini", "дмитрий", None)

@@ -669,3 +669,37 @@ def test_every_kinds_change_form_gives_back_the_record_it_was_filled_from(client
             assert after is not None
             assert after.version == 2, kind
             assert after.payload == stored, kind
+
+
+def test_digits_of_other_scripts_are_refused_not_crashed_on(client, world, runtime):
+    # "²" and "٣" pass str.isdigit(), which int() refuses or reads as another number.
+    french = signed_in(client, world)
+    record_id, _seq, _version = enter(runtime, french, "travel_documents", passport())
+    for odd in ("²", "٣"):
+        stale = post(
+            client,
+            f"/records/travel_documents/{record_id}/edit",
+            {
+                **{f"payload.{k}": v for k, v in passport().items()},
+                **ENVELOPE_FIELDS,
+                "version": odd,
+            },
+            page=f"/records/travel_documents/{record_id}/edit",
+        )
+        assert stale.status_code in (409, 422), stale.text[:300]
+        link = post(
+            client,
+            f"/records/travel_documents/{record_id}/links",
+            {"to_record_id": odd, "relation": "holder"},
+            page=f"/records/travel_documents/{record_id}",
+        )
+        assert link.status_code == 422
+        person = post(
+            client,
+            "/records/persons/new",
+            {f"payload.names.{odd}.value": "Marc Tessier", "payload.status": "wanted"}
+            | ENVELOPE_FIELDS,
+            page="/records/persons/new",
+        )
+        assert person.status_code == 422
+    assert record_count(runtime) == 1

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bluebridge.errors import InvalidInput
+from bluebridge.text import is_ascii_number
 
 # Several values in one cell of a list of plain values ("FRA;DEU"), as spreadsheets write them.
 LIST_SEPARATOR = ";"
@@ -139,7 +140,7 @@ def unflatten(pairs: Iterable[tuple[str, str]], schema: dict[str, Any]) -> dict[
             node = _resolve(_child(group.schema, segment, root), root)
             last = depth == len(segments) - 1
             in_list = _kind(group.schema) == "array"
-            if in_list and (not segment.isdigit() or int(segment) > _INDEX_LIMIT):
+            if in_list and (not is_ascii_number(segment) or int(segment) > _INDEX_LIMIT):
                 raise InvalidInput.on(
                     ".".join(segments[: depth + 1]),
                     f"is not a position in a list (0 to {_INDEX_LIMIT})",

@@ -31,6 +31,7 @@ from bluebridge.records.kinds.base import (
     normalise_country,
 )
 from bluebridge.records.service import Envelope
+from bluebridge.text import is_ascii_number
 from bluebridge.web import i18n
 from bluebridge.web import record_labels as labels
 from bluebridge.web.i18n import N_
@@ -320,7 +321,7 @@ def _indices(values: Values, prefix: str) -> list[int]:
     for key in values:
         if key.startswith(prefix):
             head = key[len(prefix) :].split(".", 1)[0]
-            if head.isdigit() and len(head) <= 4:
+            if is_ascii_number(head) and len(head) <= 4:
                 found.add(int(head))
     return sorted(found)
 
@@ -640,7 +641,7 @@ def _compact(spec: Spec, path: str, values: dict[str, list[str]]) -> None:
     # that the kind refuses it by name rather than it vanishing.
     for key, given in moved.items():
         head = key[len(prefix) :].split(".", 1)[0]
-        if not head.isdigit() or len(head) > 4:
+        if not is_ascii_number(head) or len(head) > 4:
             values[key] = given
 
 
@@ -650,7 +651,7 @@ def _widget_of(kind: RecordKind[Any], path: str) -> str | None:
     specs = payload_specs(kind)
     spec: Spec | None = None
     for part in parts:
-        if part.isdigit() and spec is not None and spec.widget == "group_list":
+        if is_ascii_number(part) and spec is not None and spec.widget == "group_list":
             continue
         spec = next((s for s in specs if s.name == part), None)
         if spec is None:
@@ -750,7 +751,7 @@ def parse_envelope(values: Values, *, with_reference: bool) -> Envelope:
         for error in exc.errors():
             location = [str(p) for p in error.get("loc", ())]
             # An item's position means nothing on the page: the error goes to its list.
-            location = [p for p in location if not p.isdigit()]
+            location = [p for p in location if not is_ascii_number(p)]
             path = ".".join(["access_policy", *location]) if location else "access_policy.mode"
             reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
             problems.append(FieldProblem(path, reason))

@@ -22,6 +22,7 @@ from bluebridge.members import service as members
 from bluebridge.records import registry, retention, service
 from bluebridge.records.kinds.base import RecordKind
 from bluebridge.records.models import Record
+from bluebridge.text import is_ascii_number
 from bluebridge.web import i18n
 from bluebridge.web import record_form as forms
 from bluebridge.web import record_labels as labels
@@ -349,7 +350,7 @@ def update_record(
     visitor.check_csrf(_one(pairs, "csrf_token"))
     values, more = _submission(record_kind, pairs)
     raw_version = _one(pairs, "version").strip()
-    version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else 0
+    version = int(raw_version) if is_ascii_number(raw_version) and len(raw_version) < 10 else 0
     if more:
         return _render_form(visitor, record_kind, values, record=record, version=version, more=more)
     payload, envelope, problems = _parsed(
@@ -535,7 +536,7 @@ def add_link(
     target, relation = _one(pairs, "to_record_id").strip(), _one(pairs, "relation")
     values = {"to_record_id": target, "relation": relation}
     try:
-        if not target.isdigit() or len(target) > 15 or int(target) < 1:
+        if not is_ascii_number(target) or len(target) > 15 or int(target) < 1:
             raise InvalidInput.on("to_record_id", N_("give the number of a record"))
         try:
             chosen = service.Relation(relation)
