@@ -104,3 +104,23 @@ def test_refusals_exit_1(cli_env, world, tmp_path):  # noqa: F811
     ):
         result = runner.invoke(app, base + extra)
         assert result.exit_code == 1, (extra, result.output)
+
+
+def test_a_refused_export_leaves_an_existing_file_as_it_was(cli_env, world, tmp_path):  # noqa: F811
+    account = world.user("FRA-NCB", (Role.OFFICER,))
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "persons.ndjson"
+    out.write_text("yesterday's export\n")
+    base = ["records", "export", "--as", account.username, "--out", str(out)]
+    for extra in (
+        ["--kind", "spaceships", "--format", "ftm"],
+        ["--kind", "persons", "--format", "stix"],
+        ["--kind", "dna_profiles", "--format", "ftm"],
+    ):
+        result = runner.invoke(app, base + extra)
+        assert result.exit_code == 1, (extra, result.output)
+        assert out.read_text() == "yesterday's export\n", extra
+    replaced = runner.invoke(app, [*base, "--kind", "persons", "--format", "ftm"])
+    assert replaced.exit_code == 0, replaced.output
+    assert out.read_text() == ""  # no persons yet: an empty export, written whole
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no partial file left

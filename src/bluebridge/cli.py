@@ -551,6 +551,8 @@ def records_export(
     out: Annotated[Path, typer.Option(help="The file to write.", dir_okay=False)],
 ) -> None:
     """Export what a user may see of a database as FollowTheMoney JSON lines or STIX 2.1."""
+    import tempfile
+
     from bluebridge.records import exports
 
     runtime = _runtime(upgrade=True)
@@ -558,21 +560,36 @@ def records_export(
         chosen = exports.ExportFormat(format)
     except ValueError:
         raise _fail(f"unknown format {format!r}: ftm or stix") from None
+    try:
+        exports.check_format(kind, chosen)  # before anything is opened, --out least of all
+    except ServiceError as exc:
+        raise _fail(_describe(exc)) from None
     produce = exports.export_ftm if chosen is exports.ExportFormat.FTM else exports.export_stix
     written = 0
     with runtime.sessions() as session:
         principal = _acting_as(session, as_user)
         session.commit()
+        # Written beside --out and renamed onto it at the end: a failed export leaves an
+        # existing file as it was, and no half-written one.
         try:
-            with out.open("w", encoding="utf-8") as target:
+            handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+        except OSError as exc:
+            raise _fail(f"cannot write to {out.parent}: {exc.strerror}") from None
+        partial = Path(name)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as target:
                 for text in produce(
                     session, principal=principal, kind_name=kind, operator=_operator()
                 ):
                     target.write(text)
                     written += len(text)
+            partial.replace(out)
         except ServiceError as exc:
-            out.unlink(missing_ok=True)
             raise _fail(_describe(exc)) from None
+        except OSError as exc:
+            raise _fail(f"cannot write {out}: {exc.strerror}") from None
+        finally:
+            partial.unlink(missing_ok=True)
     console.print(f"wrote {out} ({written} characters)")
 
 

@@ -328,3 +328,47 @@ def test_handling_codes_travel_with_the_export_and_back(runtime, french, german)
         record = session.scalars(select(Record)).one()
     assert record.handling_codes == ["not_for_judicial_use"]
     assert ftm.HANDLING_PROPERTY.removeprefix(ftm.CUSTOM_PREFIX) not in record.payload
+
+
+def test_an_owners_stix_export_imports_back_onto_the_same_records(runtime, french, german):
+    from bluebridge.records import imports
+    from bluebridge.records.kinds import cyber_indicators
+
+    good = cyber_indicators.CyberIndicatorPayload.model_validate(
+        {
+            "indicator_type": "ip_address",
+            "value": "198.51.100.7",
+            "threat": "ransomware",
+            "first_seen": "2025-05-01T10:00:00Z",
+            "tlp": "amber",
+        }
+    )
+    indicator = json.loads(cyber_indicators.to_stix(good, "theirs").serialize())
+    bundle = {
+        "type": "bundle",
+        "id": "bundle--00000000-0000-4000-8000-000000000000",
+        "objects": [json.loads(cyber_indicators.stix2.TLP_AMBER.serialize()), indicator],
+    }
+    shared = imports.EnvelopeDefaults(
+        **DEFAULTS.model_dump(exclude_none=True),
+        access_policy=access.AccessPolicy(mode=access.AccessMode.ALL_MEMBERS),
+    )
+    job, _ = run(runtime, french, "cyber_indicators", "stix", json.dumps(bundle), shared)
+    assert job.created == 1
+
+    def exported_ids(principal):
+        with runtime.sessions() as session:
+            text = "".join(
+                exports.export_stix(session, principal=principal, kind_name="cyber_indicators")
+            )
+        return text, [o["id"] for o in json.loads(text)["objects"] if o["type"] == "indicator"]
+
+    text, ids = exported_ids(french)
+    assert ids == [indicator["id"]]  # the owner's own reference
+    again, _ = run(runtime, french, "cyber_indicators", "stix", text)
+    assert (again.created, again.updated) == (0, 1)
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Record)) == 1
+    _, foreign = exported_ids(german)
+    assert len(foreign) == 1
+    assert foreign != ids  # nothing of the French NCB's references

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,11 @@ PIECES = st.sampled_from(
         b"\r\n",
         b"\x00",
         b'"',
+        b"[" * 5000 + b"\n",  # deeper than the JSON decoder's recursion
+        json.dumps(
+            {"id": "e2", "schema": "Person", "properties": {"x_bluebridge_names": ["[" * 5000]}}
+        ).encode()
+        + b"\n",
     ]
 )
 FILES = st.one_of(st.binary(max_size=400), st.lists(PIECES, max_size=12).map(b"".join))
@@ -59,3 +65,34 @@ def test_readers_yield_rows_or_a_file_error(format, data):
     assert stream.bytes_read <= len(data)
     lines = [row.line for row in rows]
     assert lines == sorted(lines)
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("format", "data"),
+    [
+        (imports.ImportFormat.JSONL, DEEP + b"\n"),
+        (imports.ImportFormat.FTM, DEEP + b"\n"),
+        (
+            imports.ImportFormat.FTM,
+            json.dumps(
+                {"id": "e", "schema": "Person", "properties": {"x_bluebridge_names": ["[" * 10**5]}}
+            ).encode(),
+        ),
+    ],
+    ids=["jsonl", "ftm", "ftm-custom-property"],
+)
+def test_a_line_nested_too_deeply_is_a_rejected_row(format, data):
+    # RecursionError is no ValueError: it once escaped the readers and failed the whole job.
+    stream = imports.CountingStream(io.BytesIO(data))
+    (row,) = imports.READERS[format](stream, registry.get(KINDS[format]))
+    assert [p.reason for p in row.problems] == ["is JSON nested too deeply to be read"]
+
+
+def test_a_stix_object_nested_too_deeply_is_a_file_error():
+    stream = imports.CountingStream(io.BytesIO(b'{"type": "bundle", "objects": [' + DEEP + b"]}"))
+    kind = registry.get("cyber_indicators")
+    with pytest.raises(imports.ImportFileError, match="nested too deeply"):
+        list(imports.read_stix(stream, kind))

@@ -484,3 +484,255 @@ def test_a_job_refused_when_it_starts_is_failed_and_its_file_removed(runtime, wo
         failed = imports.get_job(session, principal=french, job_id=job_id)
     assert failed.status == "failed"
     assert "role" in (failed.error or "")
+
+
+# ---------------------------------------------------------------- one bad line, not the file
+
+
+def _passport_line(reference):
+    payload = {
+        "number": f"12AB{reference}",
+        "issuing_country": "FRA",
+        "document_type": "passport",
+        "status": "lost",
+        "date_reported": "2026-01-15",
+    }
+    return json.dumps({"owner_reference": reference, "payload": payload})
+
+
+def _vehicle_entity(reference, **properties):
+    import random
+
+    from bluebridge.records import ftm, registry, samples
+
+    given = samples.sample_payload("vehicles", country="FRA", rng=random.Random(1))
+    stored = service.validate_payload(registry.get("vehicles"), given, None)
+    entity = ftm.to_entity("vehicles", reference, stored.model_dump(mode="json"))
+    entity["properties"].update(properties)
+    return entity
+
+
+def _vehicle_line(reference):
+    return json.dumps(_vehicle_entity(reference))
+
+
+def _person_line(reference, **properties):
+    names = {"name": ["Ana Lima"], "x_bluebridge_status": ["wanted"], **properties}
+    return json.dumps({"id": reference, "schema": "Person", "properties": names})
+
+
+def _plateless_vehicle(country):
+    entity = _vehicle_entity("BAD", registrationNumber=["AB123CD"], country=country)
+    entity["properties"].pop("x_bluebridge_plates", None)
+    return json.dumps(entity)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt", "good", "bad", "field"),
+    [
+        ("vehicles", "ftm", _vehicle_line, _plateless_vehicle([]), "payload.plates.0.country"),
+        ("vehicles", "ftm", _vehicle_line, _plateless_vehicle([" "]), "payload.plates.0.country"),
+        ("travel_documents", "jsonl", _passport_line, "[" * 100_000, "line"),
+        (
+            "persons",
+            "ftm",
+            _person_line,
+            _person_line("BAD", x_bluebridge_date_of_birth=["[" * 100_000]),
+            "properties.x_bluebridge_date_of_birth",
+        ),
+        (
+            "travel_documents",
+            "jsonl",
+            _passport_line,
+            _passport_line("X").replace('"owner_reference": "X"', '"owner_reference": "\\ud800"'),
+            "owner_reference",
+        ),
+        (
+            "travel_documents",
+            "jsonl",
+            _passport_line,
+            _passport_line("R\x85\x9b9"),
+            "owner_reference",
+        ),
+    ],
+    ids=["empty-country", "blank-country", "deep-json", "deep-ftm-json", "surrogate", "c1-control"],
+)
+def test_a_line_that_crashed_the_import_is_one_rejected_row(
+    runtime, french, kind, fmt, good, bad, field
+):
+    data = "\n".join([good("G-1"), bad, good("G-2")]) + "\n"
+    job, rejections = run(runtime, french, kind, fmt, data)
+    assert (job.status, job.error, job.created, job.rejected) == ("done", None, 2, 1)
+    assert {line for line, _, _ in rejections} == {2}
+    assert field in {name for _, name, _ in rejections}
+    assert sorted(records_of(runtime, kind)) == ["G-1", "G-2"]
+
+
+def _indicator(value):
+    good = cyber_indicators.CyberIndicatorPayload.model_validate(
+        {
+            "indicator_type": "domain",
+            "value": value,
+            "threat": "other",
+            "first_seen": "2025-05-01T10:00:00Z",
+            "tlp": "green",
+        }
+    )
+    return cyber_indicators.to_stix(good, value).serialize()
+
+
+def test_a_stix_object_nested_too_deeply_fails_the_file_and_keeps_what_came_before(runtime, french):
+    deep = "[" * 100_000 + "]" * 100_000
+    data = (
+        '{"type": "bundle", "id": "bundle--1", "objects": [\n'
+        + _indicator("example.org")
+        + ",\n"
+        + deep
+        + ",\n"
+        + _indicator("example.net")
+        + "\n]}"
+    )
+    job, _ = run(runtime, french, "cyber_indicators", "stix", data)
+    assert job.status == "failed"
+    assert job.error == "the object at line 3 is JSON nested too deeply to be read"
+    assert job.created == 1
+
+
+def test_a_row_whose_check_fails_unexpectedly_is_rejected_and_the_rest_kept(
+    runtime, french, monkeypatch, caplog
+):
+    check = imports._Writer.check
+
+    def failing(self, row):
+        if row.line == 2:
+            raise RuntimeError("Ana Lima, born 1980")  # a message that may hold personal data
+        return check(self, row)
+
+    monkeypatch.setattr(imports._Writer, "check", failing)
+    data = "\n".join(_passport_line(f"G-{n}") for n in range(1, 4)) + "\n"
+    job, rejections = run(runtime, french, "travel_documents", "jsonl", data)
+    assert (job.status, job.created, job.rejected) == ("done", 2, 1)
+    assert rejections == [(2, "line", imports.COULD_NOT_BE_READ)]
+    assert "RuntimeError" in caplog.text
+    assert "Ana Lima" not in caplog.text
+
+
+def test_a_reader_that_fails_unexpectedly_keeps_the_rows_read_before_it(
+    runtime, french, monkeypatch
+):
+    real = imports.READERS[imports.ImportFormat.JSONL]
+
+    def failing(stream, kind):
+        for row in real(stream, kind):
+            if row.line == 3:
+                raise OSError("the disk went away")
+            yield row
+
+    monkeypatch.setitem(imports.READERS, imports.ImportFormat.JSONL, failing)
+    data = "\n".join(_passport_line(f"G-{n}") for n in range(1, 5)) + "\n"
+    job, _ = run(runtime, french, "travel_documents", "jsonl", data)
+    assert (job.status, job.created) == ("failed", 2)
+    assert "after line 2" in (job.error or "")
+    assert "the rows before it are kept" in (job.error or "")
+    assert "disk" not in (job.error or "")
+    assert sorted(records_of(runtime)) == ["G-1", "G-2"]
+
+
+@pytest.mark.parametrize("error", [NotFound("no agency"), RuntimeError("boom")])
+def test_a_job_that_fails_once_running_ends_as_failed_never_running(
+    runtime, french, monkeypatch, error
+):
+    with runtime.sessions() as session:
+        job = imports.create_job(
+            session,
+            principal=french,
+            kind_name="travel_documents",
+            format=imports.ImportFormat.JSONL,
+            filename="x.jsonl",
+        )
+        session.commit()
+        job_id = job.id
+
+    def broken(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(imports._Writer, "__init__", broken)
+    path = imports.upload_directory(runtime.settings) / "waiting.jsonl"
+    path.write_text(_passport_line("G-1") + "\n")
+    imports.run_file(runtime.sessions, runtime.settings, french, job_id, path, DEFAULTS)
+    assert not path.exists()
+    with runtime.sessions() as session:
+        failed = imports.get_job(session, principal=french, job_id=job_id)
+    assert failed.status == "failed"
+    assert failed.finished_at is not None
+    assert "boom" not in (failed.error or "")
+
+
+def test_the_envelope_cache_keeps_only_small_valid_envelopes(runtime, french):
+    import pycountry
+
+    from bluebridge.records import registry
+
+    with runtime.sessions() as session:
+        job = imports.create_job(
+            session,
+            principal=french,
+            kind_name="travel_documents",
+            format=imports.ImportFormat.JSONL,
+            filename="x.jsonl",
+        )
+        writer = imports._Writer(
+            session,
+            runtime.settings,
+            french,
+            job,
+            registry.get("travel_documents"),
+            DEFAULTS,
+            None,
+        )
+        # Invalid envelopes, each a megabyte and each different: none is kept.
+        for n in range(20):
+            refused = writer._envelope({"source_type": f"{n}" + "x" * 1_000_000})
+            assert isinstance(refused, list)
+            assert refused[0].field == "source_type"
+        assert writer._envelopes == {}
+        # A valid envelope longer than the key limit is validated, not kept.
+        countries = [c.alpha_3 for c in pycountry.countries][:200]
+        large = {"access_policy": {"mode": "listed", "countries": countries}}
+        assert len(json.dumps(large)) > imports.ENVELOPE_KEY_LIMIT
+        assert not isinstance(writer._envelope(large), list)
+        assert writer._envelopes == {}
+        # A small one is validated once for the many rows that share it.
+        small = {"source_grading": "A"}
+        assert writer._envelope(small) is writer._envelope(dict(small))
+        assert len(writer._envelopes) == 1
+        session.rollback()
+
+
+def test_uploads_left_by_a_stopped_process_are_removed_when_an_upload_starts(runtime):
+    import os
+    import time
+
+    directory = imports.upload_directory(runtime.settings)
+    stale = directory / "upload-left-behind"
+    stale.write_bytes(b"owner_reference\n")
+    old = time.time() - imports.STALE_UPLOAD_SECONDS - 60
+    os.utime(stale, (old, old))
+    current = directory / "import-7-arriving"
+    current.write_bytes(b"owner_reference\n")
+    assert imports.upload_directory(runtime.settings) == directory
+    assert not stale.exists()
+    assert current.exists()
+
+
+def test_a_file_name_the_store_cannot_encode_is_kept_readable(runtime, french):
+    with runtime.sessions() as session:
+        job = imports.create_job(
+            session,
+            principal=french,
+            kind_name="travel_documents",
+            format=imports.ImportFormat.CSV,
+            filename="sltd-\udcff\x1b.csv",  # a name of bytes that are not UTF-8, from a disk
+        )
+        session.commit()
+        assert job.filename == "sltd-??.csv"

@@ -157,3 +157,162 @@ def test_the_pages_render_in_every_language(client, world):
             assert response.status_code == 200, (lang, page)
     client.cookies.set("bb_lang", "ar")
     assert 'dir="rtl"' in client.get(path).text
+
+
+# ---------------------------------------------------------------- the upload as it streams
+
+BOUNDARY = "bluebridge-test-boundary"
+
+
+def part(name, value, filename=None):
+    disposition = f'form-data; name="{name}"'
+    if filename is not None:
+        disposition += f'; filename="{filename}"'
+    head = f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n"
+    if filename is not None:
+        head += "Content-Type: text/csv\r\n"
+    return (
+        head.encode() + b"\r\n" + (value if isinstance(value, bytes) else value.encode()) + b"\r\n"
+    )
+
+
+def form_parts(token, **fields):
+    values = {
+        "csrf_token": token,
+        "format": "csv",
+        "source_type": "border_control",
+        "source_grading": "B",
+        "information_grading": "2",
+        **fields,
+    }
+    return [part(name, value) for name, value in values.items()]
+
+
+def post_raw(client, body):
+    return client.post(
+        "/records/travel_documents/import",
+        content=body,
+        headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"},
+        follow_redirects=False,
+    )
+
+
+def closing():
+    return f"--{BOUNDARY}--\r\n".encode()
+
+
+def token_of(client):
+    return csrf_of(client.get("/records/travel_documents/import").text)
+
+
+def no_upload_on_disk(runtime):
+    directory = runtime.settings.data_dir / "imports"
+    return not directory.exists() or not any(directory.iterdir())
+
+
+def _open_transactions(runtime, store_kind):
+    """Whether any connection holds a transaction open (SQLite: the store's write lock)."""
+    if store_kind == "sqlite":
+        import sqlite3
+
+        other = sqlite3.connect(runtime.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:  # database is locked
+            return True
+        finally:
+            other.close()
+    from sqlalchemy import text
+
+    with runtime.engine.connect() as connection:
+        return bool(
+            connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                )
+            )
+        )
+
+
+def test_no_transaction_is_open_while_the_file_streams_in(client, world, runtime, store_kind):
+    signed_in(client, world)
+    head = b"".join(form_parts(token_of(client)))
+    seen = {}
+
+    def body():
+        yield head + part("file", CSV, filename="sltd.csv")[:-2]
+        # The request's handler is reading the body: another writer must not wait for it.
+        seen["open"] = _open_transactions(runtime, store_kind)
+        yield b"\r\n" + closing()
+
+    response = post_raw(client, body())
+    assert response.status_code == 303, response.text
+    assert seen == {"open": False}
+    finished(client, response.headers["location"])
+
+
+def test_the_forms_values_are_bounded(client, world, runtime):
+    signed_in(client, world)
+    token = token_of(client)
+    file_part = part("file", CSV, filename="sltd.csv")
+    cases = {
+        "too many": (b"".join(part("note", "x") for _ in range(250)), "note"),
+        "one too long": (part("note", "x" * 20_001), "note"),
+        "too long all together": (b"".join(part(f"n{i}", "x" * 19_000) for i in range(15)), "n13"),
+    }
+    for label, (extra, field) in cases.items():
+        body = b"".join(form_parts(token)) + extra + file_part + closing()
+        response = post_raw(client, body)
+        assert response.status_code == 422, label
+        assert f"{field}: " in response.text, label
+    assert "No import yet." in client.get("/imports").text
+    assert no_upload_on_disk(runtime)
+
+
+def test_the_file_is_not_taken_before_the_forms_token(client, world, runtime):
+    signed_in(client, world)
+    token = token_of(client)
+    file_part = part("file", CSV, filename="sltd.csv")
+    fields = form_parts(token)
+    for label, body in {
+        "the token after the file": b"".join([file_part, *fields]),
+        "a wrong token": b"".join([*form_parts("forged"), file_part]),
+        "no token": b"".join([*fields[1:], file_part]),
+    }.items():
+        response = post_raw(client, body + closing())
+        assert response.status_code == 403, label
+        assert no_upload_on_disk(runtime), label
+    assert "No import yet." in client.get("/imports").text
+    accepted = post_raw(client, b"".join([*fields, file_part]) + closing())
+    assert accepted.status_code == 303, accepted.text
+    finished(client, accepted.headers["location"])
+
+
+def test_a_file_name_with_control_characters_is_refused(client, world, runtime):
+    signed_in(client, world)
+    body = b"".join(form_parts(token_of(client)))
+    body += part("file", CSV, filename="sltd\x1b[2J.csv") + closing()
+    response = post_raw(client, body)
+    assert response.status_code == 422
+    assert 'id="e-file"' in response.text
+    assert "No import yet." in client.get("/imports").text
+    assert no_upload_on_disk(runtime)
+
+
+def test_an_upload_removes_the_files_a_stopped_process_left(client, world, runtime):
+    import os
+
+    from bluebridge.records import imports
+
+    signed_in(client, world)
+    left = imports.upload_directory(runtime.settings) / "upload-left-behind"
+    left.write_text(CSV)
+    old = time.time() - 2 * 24 * 3600
+    os.utime(left, (old, old))
+    response = upload(client)
+    assert response.status_code == 303, response.text
+    assert not left.exists()
+    finished(client, response.headers["location"])

@@ -11,6 +11,7 @@ the reader stops half way, and no transaction stays open for the whole stream.""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from enum import StrEnum
@@ -29,6 +30,10 @@ from bluebridge.records.kinds import cyber_indicators
 from bluebridge.records.models import Record
 
 PAGE_SIZE = 500
+# A STIX indicator's id, as an owner's reference taken from an imported bundle.
+STIX_INDICATOR_ID = re.compile(
+    r"indicator--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
 
 
 class ExportFormat(StrEnum):
@@ -133,12 +138,25 @@ def export_ftm(
             yield "".join(lines)
 
 
-def _stix_object(record: Record) -> dict[str, Any]:
+def stix_id(principal: Principal, record: Record) -> str | None:
+    """The STIX id of a record when it is the owner's own reference (the indicator came in
+    from a bundle), so that the owner's export imports back onto the same records; None for
+    the id derived from the record alone, which is every other agency's."""
+    reference = record.owner_reference
+    if record.owner_agency_id != principal.agency_id or not reference:
+        return None
+    return reference if STIX_INDICATOR_ID.fullmatch(reference) else None
+
+
+def _stix_object(principal: Principal, record: Record) -> dict[str, Any]:
     payload = cyber_indicators.CyberIndicatorPayload.model_validate(record.payload)
     indicator = cyber_indicators.to_stix(
         payload, record.id, created=record.created_at, modified=record.updated_at
     )
     parsed: dict[str, Any] = json.loads(indicator.serialize())
+    own = stix_id(principal, record)
+    if own is not None:
+        parsed["id"] = own
     if record.handling_codes:
         parsed[ftm.HANDLING_PROPERTY] = list(record.handling_codes)
     return parsed
@@ -155,10 +173,10 @@ def export_stix(
     markings = [json.loads(m.serialize()) for m in cyber_indicators.TLP_MARKINGS.values()]
     yield ",\n".join(json.dumps(m) for m in markings)
     for page in _pages(session, principal, kind_name, ExportFormat.STIX, operator):
-        objects = [json.dumps(_stix_object(r)) for r in page]
+        objects = [json.dumps(_stix_object(principal, r)) for r in page]
         if objects:
             yield ",\n" + ",\n".join(objects)
     yield "\n]}\n"
 
 
-__all__ = ["ExportFormat", "check_format", "entity_id", "export_ftm", "export_stix"]
+__all__ = ["ExportFormat", "check_format", "entity_id", "export_ftm", "export_stix", "stix_id"]

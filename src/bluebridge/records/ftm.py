@@ -23,6 +23,7 @@ from bluebridge.records import registry
 from bluebridge.records.flat import _resolve
 
 CUSTOM_PREFIX = "x_bluebridge_"
+NESTED_TOO_DEEPLY = "is JSON nested too deeply to be read"
 
 
 class FtmProblem(ValueError):
@@ -87,7 +88,10 @@ COUNTRY = Conversion(_country_in, _country_out)
 PARTIAL_DATE = Conversion(_partial_date_in, _partial_date_out)
 GENDER = Conversion(_gender_in, _gender_out)
 DATE = Conversion(lambda v: v[:10], str)
-YEAR = Conversion(lambda v: int(v[:4]) if v[:4].isdigit() else v, lambda v: str(v))
+# An ASCII year only: `isdigit` also takes "²", which `int` refuses.
+YEAR = Conversion(
+    lambda v: int(v[:4]) if v[:4].isascii() and v[:4].isdigit() else v, lambda v: str(v)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +323,9 @@ def to_payload(kind_name: str, entity: Any) -> dict[str, Any]:
     if kind_name == "persons" and ("name" in props or "alias" in props):
         payload["names"] = _names_in(props)
     if kind_name == "vehicles" and props.get("registrationNumber"):
-        country = props.get("country", [""])[0].upper()
+        # An empty or blank country list (`_values` drops blank values) leaves the plates
+        # without one, which the payload's validation names.
+        country = (props.get("country") or [""])[0].upper()
         payload["plates"] = [{"number": n, "country": country} for n in props["registrationNumber"]]
     for name, values in props.items():
         if not name.startswith(CUSTOM_PREFIX) or not values or name == HANDLING_PROPERTY:
@@ -333,6 +339,8 @@ def to_payload(kind_name: str, entity: Any) -> dict[str, Any]:
                 payload[payload_field] = json.loads(values[0])
             except ValueError:
                 raise FtmProblem(f"properties.{name}", "is not valid JSON") from None
+            except RecursionError:
+                raise FtmProblem(f"properties.{name}", NESTED_TOO_DEEPLY) from None
         else:
             payload[payload_field] = values[0]
     return payload

@@ -17,8 +17,10 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -60,6 +62,7 @@ from bluebridge.records.models import ImportJob, ImportRejection, Record, Record
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
+from bluebridge.text import has_control_characters
 
 log = logging.getLogger("bluebridge.imports")
 # The tables themselves (SQLAlchemy Core): the ORM's bulk insert costs more than the database
@@ -75,7 +78,11 @@ MAX_LINE_BYTES = 4 * 1024 * 1024  # one record's line; a longer one is refused, 
 MAX_PROBLEMS_PER_ROW = 10
 REASON_LIMIT = 500
 ENVELOPE_CACHE_LIMIT = 4096
-REFERENCE = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
+# A row's envelope longer than this (as JSON) is validated but not cached: the cache holds at
+# most ENVELOPE_CACHE_LIMIT small keys, however large or varied the file's envelopes.
+ENVELOPE_KEY_LIMIT = 1024
+REFERENCE_LIMIT = 100
+STALE_UPLOAD_SECONDS = 24 * 3600  # an uploaded file this old belongs to no running job
 
 
 class ImportFormat(StrEnum):
@@ -199,6 +206,17 @@ def _decode(line: bytes, first: bool) -> tuple[str, bool]:
 
 NOT_UTF8 = "is not UTF-8 text"
 TOO_LONG = f"is longer than {MAX_LINE_BYTES} bytes"
+NESTED_TOO_DEEPLY = ftm.NESTED_TOO_DEEPLY
+COULD_NOT_BE_READ = "could not be read (an unexpected error, logged for the administrators)"
+
+
+def _unreadable(line: int, exc: Exception) -> FieldProblem:
+    """The problem of a row that failed in a way no check foresaw: the row is refused and
+    the import goes on. Only the error's type is logged (its message may hold the row's
+    personal data); the traceback at debug level."""
+    log.warning("an import row at line %s could not be read (%s)", line, type(exc).__name__)
+    log.debug("the row's error", exc_info=exc)
+    return FieldProblem("line", COULD_NOT_BE_READ)
 
 
 # ---------------------------------------------------------------- CSV
@@ -308,6 +326,9 @@ def read_csv(stream: CountingStream, kind: RecordKind[Any]) -> Iterator[Row]:
         except InvalidInput as exc:
             yield Row(line, problems=exc.problems)
             continue
+        except Exception as exc:
+            yield Row(line, problems=[_unreadable(line, exc)])
+            continue
         yield Row(line, reference, payload, envelope)
 
 
@@ -370,9 +391,14 @@ def _json_lines(stream: CountingStream) -> Iterator[tuple[int, Any, FieldProblem
             yield number, None, FieldProblem("line", NOT_UTF8)
             continue
         try:
-            yield number, json.loads(text), None
+            value = json.loads(text)
         except ValueError as exc:
             yield number, None, FieldProblem("line", f"is not valid JSON: {exc}")
+            continue
+        except RecursionError:  # not a ValueError: "[[[[…" a hundred thousand deep
+            yield number, None, FieldProblem("line", NESTED_TOO_DEEPLY)
+            continue
+        yield number, value, None
 
 
 def read_jsonl(stream: CountingStream, kind: RecordKind[Any]) -> Iterator[Row]:
@@ -413,6 +439,9 @@ def read_ftm(stream: CountingStream, kind: RecordKind[Any]) -> Iterator[Row]:
             payload = ftm.to_payload(kind.name, value)
         except ftm.FtmProblem as exc:
             yield Row(line, problems=[FieldProblem(exc.field, exc.reason)])
+            continue
+        except Exception as exc:
+            yield Row(line, problems=[_unreadable(line, exc)])
             continue
         yield Row(line, value.get("id"), payload, ftm.envelope_of(value))
 
@@ -463,6 +492,9 @@ def _bundle_objects(stream: CountingStream) -> Iterator[tuple[int, Any]]:
             return
         try:
             value, end = json_decoder.raw_decode(buffer)
+        except RecursionError:
+            # Where the object ends cannot be found without parsing it: the file stops here.
+            raise ImportFileError(f"the object at line {line} {NESTED_TOO_DEEPLY}") from None
         except ValueError as exc:
             if len(buffer) > MAX_LINE_BYTES:
                 raise ImportFileError(
@@ -495,6 +527,9 @@ def read_stix(stream: CountingStream, kind: RecordKind[Any]) -> Iterator[Row]:
             continue
         except (ValueError, KeyError, TypeError) as exc:
             yield Row(line, problems=[FieldProblem("indicator", str(exc) or "is not valid")])
+            continue
+        except Exception as exc:
+            yield Row(line, problems=[_unreadable(line, exc)])
             continue
         codes = value.get(ftm.HANDLING_PROPERTY)
         envelope = {"handling_codes": codes} if isinstance(codes, list) and codes else {}
@@ -558,31 +593,34 @@ class _Writer:
             agency.kind,
         )
         self.default_policy = service.default_policy(kind)
-        self._envelopes: dict[str, _RowEnvelope | list[FieldProblem]] = {}
+        self._envelopes: dict[str, _RowEnvelope] = {}
         self._analyzed_at = 0
 
     # -- one row
 
     def _envelope(self, given: dict[str, Any]) -> _RowEnvelope | list[FieldProblem]:
+        # The many rows that share an envelope validate it once. Only small, valid envelopes
+        # are kept, so the cache stays a few MiB whatever the file holds.
         key = json.dumps(given, sort_keys=True, default=str) if given else ""
-        cached = self._envelopes.get(key)
+        cacheable = len(key) <= ENVELOPE_KEY_LIMIT
+        cached = self._envelopes.get(key) if cacheable else None
         if cached is not None:
             return cached
         try:
-            result: _RowEnvelope | list[FieldProblem] = _RowEnvelope.model_validate(
-                {**self.defaults, **given}
-            )
+            result = _RowEnvelope.model_validate({**self.defaults, **given})
         except ValidationError as exc:
-            result = []
+            problems = []
             for problem in service._problems(exc, "")[:MAX_PROBLEMS_PER_ROW]:
                 name = problem.field.strip(".")
                 reason = problem.reason
                 if problem.reason == "is required" and "." not in name:
                     reason = "is required: give a column or a default for the import"
-                result.append(FieldProblem(name, reason))
-        if len(self._envelopes) >= ENVELOPE_CACHE_LIMIT:
-            self._envelopes.clear()
-        self._envelopes[key] = result
+                problems.append(FieldProblem(name, reason))
+            return problems
+        if cacheable:
+            if len(self._envelopes) >= ENVELOPE_CACHE_LIMIT:
+                self._envelopes.clear()
+            self._envelopes[key] = result
         return result
 
     def check(self, row: Row) -> _Good | list[FieldProblem]:
@@ -596,9 +634,14 @@ class _Writer:
             problems.append(
                 FieldProblem("owner_reference", "is required: your own reference for the record")
             )
-        elif not REFERENCE.fullmatch(reference.strip()):
+        elif len(reference.strip()) > REFERENCE_LIMIT or has_control_characters(reference.strip()):
+            # Control characters include lone surrogates ("\ud800" in JSON), which neither
+            # store can encode: refused here, not by the batch's insert.
             problems.append(
-                FieldProblem("owner_reference", "has 1 to 100 characters and no control characters")
+                FieldProblem(
+                    "owner_reference",
+                    f"has 1 to {REFERENCE_LIMIT} characters and no control characters",
+                )
             )
         envelope = self._envelope(row.envelope)
         if isinstance(envelope, list):
@@ -880,10 +923,13 @@ def create_job(
     require_role(principal, *service.WRITER_ROLES)
     agency = service._owner_agency(session, principal)
     kind = _kind_for_format(kind_name, format)
+    # A file's name as the command line has it may hold control characters or, for bytes
+    # that are not UTF-8, lone surrogates, which the store cannot encode.
+    shown = "".join("?" if has_control_characters(c) else c for c in filename[:300])
     job = ImportJob(
         kind=kind.name,
         format=format.value,
-        filename=(filename or "upload")[:300],
+        filename=shown or "upload",
         agency_id=agency.id,
         country=agency.country,
         created_by=principal.name,
@@ -930,11 +976,12 @@ def run_job(
     )
     session.commit()
     stream = CountingStream(source)
-    writer = _Writer(
-        session, settings, principal, job, kind, defaults or EnvelopeDefaults(), operator
-    )
     error: str | None = None
     try:
+        # Inside the try: whatever stops the job once it runs, its setup included, ends it.
+        writer = _Writer(
+            session, settings, principal, job, kind, defaults or EnvelopeDefaults(), operator
+        )
         _run(
             session,
             writer,
@@ -946,14 +993,35 @@ def run_job(
     except ImportFileError as exc:
         session.rollback()
         error = str(exc)
-    except (IntegrityError, OperationalError):
+    except _BatchNotWritten as exc:
         session.rollback()
-        log.exception("import %s stopped on a database error", job_id)
-        error = "the store refused a batch (another import of the same references at once?); the rows before it are kept: import the file again"
+        log.error("import %s: a batch was not written", job_id, exc_info=exc.__cause__)
+        if isinstance(exc.__cause__, IntegrityError | OperationalError):
+            error = (
+                "the store refused a batch (another import of the same references at once?); "
+                "the batches before it are kept: import the file again"
+            )
+        else:
+            error = (
+                "an unexpected error stopped the writing of a batch; it has been logged; "
+                "the batches before it are kept: import the file again"
+            )
+    except _ReadingStopped as exc:
+        session.rollback()
+        log.error(
+            "import %s stopped reading after line %s", job_id, exc.line, exc_info=exc.__cause__
+        )
+        error = (
+            f"an unexpected error stopped the reading of the file after line {exc.line}; it has "
+            "been logged; the rows before it are kept"
+        )
+    except ServiceError as exc:  # the writer's setup: the agency is no more
+        session.rollback()
+        error = exc.detail
     except Exception:
         session.rollback()
         log.exception("import %s stopped on an unexpected error", job_id)
-        error = "an unexpected error stopped the import; it has been logged; the rows before it are kept"
+        error = "an unexpected error stopped the import; it has been logged"
     job = session.get(ImportJob, job_id, populate_existing=True)
     assert job is not None
     job.status = JobStatus.FAILED.value if error else JobStatus.DONE.value
@@ -983,6 +1051,20 @@ def run_job(
     return job
 
 
+class _BatchNotWritten(Exception):
+    """Writing a batch failed (its cause says why): it is rolled back, the batches before it
+    stay, and there is nothing left to write."""
+
+
+class _ReadingStopped(Exception):
+    """The reader failed in a way no check foresaw after `line`: the rows before it are
+    written, and the job fails."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"stopped after line {line}")
+        self.line = line
+
+
 def _run(
     session: Session,
     writer: _Writer,
@@ -993,34 +1075,47 @@ def _run(
 ) -> None:
     job = writer.job
     batch = _Batch()
+    last_line = 0
 
     def flush() -> None:
         nonlocal batch
-        created, updated = writer.write(batch)
-        job.rows_read += len(batch.rows) + batch.rejected_rows
-        job.created += created
-        job.updated += updated
-        job.rejected += batch.rejected_rows
-        job.bytes_read = stream.bytes_read
-        session.commit()
-        if progress is not None:
-            progress(job)
+        try:
+            created, updated = writer.write(batch)
+            job.rows_read += len(batch.rows) + batch.rejected_rows
+            job.created += created
+            job.updated += updated
+            job.rejected += batch.rejected_rows
+            job.bytes_read = stream.bytes_read
+            session.commit()
+        except Exception as exc:
+            raise _BatchNotWritten from exc
         batch.rows, batch.references, batch.rejections = [], set(), []
         batch.rejected_rows = 0
+        if progress is not None:
+            progress(job)
 
     try:
         for row in rows:
+            last_line = row.line
             _take(writer, batch, row, flush)
             if len(batch.rows) + batch.rejected_rows >= batch_size:
                 flush()
+    except _BatchNotWritten:
+        raise
     except ImportFileError:
         flush()  # what was read before the file turned unreadable is kept
         raise
+    except Exception as exc:
+        flush()  # and so it is whatever stopped the reader
+        raise _ReadingStopped(last_line) from exc
     flush()
 
 
 def _take(writer: _Writer, batch: _Batch, row: Row, flush: Callable[[], None]) -> None:
-    checked = writer.check(row)
+    try:
+        checked = writer.check(row)
+    except Exception as exc:  # a check that failed where none was foreseen refuses its row
+        checked = [_unreadable(row.line, exc)]
     if isinstance(checked, list):
         batch.rejected_rows += 1
         problems = checked or [FieldProblem("line", "is not a record")]
@@ -1075,10 +1170,31 @@ def import_file(
 
 
 def upload_directory(settings: Settings) -> Path:
-    """Where uploaded files wait, under the data directory, while their import runs."""
+    """Where uploaded files wait, under the data directory, while their import runs; called
+    as each upload starts, it first removes the files a stopped process left behind."""
     directory = settings.data_dir / "imports"
     directory.mkdir(parents=True, exist_ok=True)
+    remove_stale_uploads(directory)
     return directory
+
+
+def remove_stale_uploads(directory: Path, *, now: float | None = None) -> int:
+    """Remove the files of the upload directory untouched for a day: a file being uploaded
+    is written to as it arrives and a job reads its file as soon as it is complete, so one
+    that old was left by a process stopped in the middle. The number removed."""
+    cutoff = (time.time() if now is None else now) - STALE_UPLOAD_SECONDS
+    removed = 0
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:  # gone already, or another process's to remove
+                continue
+    if removed:
+        log.info("removed %s stale uploads from %s", removed, directory)
+    return removed
 
 
 def run_file(
@@ -1090,23 +1206,33 @@ def run_file(
     defaults: EnvelopeDefaults,
 ) -> None:
     """Run a queued job on an uploaded file in a session of its own, then remove the file.
-    A refusal at the start (the principal lost the writer's role) fails the job."""
+    Whatever stops it (a refusal at the start: the principal lost the writer's role; an
+    error while it runs) ends the job as failed, never left queued or running."""
     try:
-        with sessions() as session, path.open("rb") as source:
+        with sessions() as session:
             try:
-                run_job(
-                    session,
-                    settings=settings,
-                    principal=principal,
-                    job_id=job_id,
-                    source=source,
-                    defaults=defaults,
-                )
-            except ServiceError as exc:
+                with path.open("rb") as source:
+                    run_job(
+                        session,
+                        settings=settings,
+                        principal=principal,
+                        job_id=job_id,
+                        source=source,
+                        defaults=defaults,
+                    )
+            except Exception as exc:
                 session.rollback()
-                job = session.get(ImportJob, job_id)
-                if job is not None and job.status == JobStatus.QUEUED.value:
-                    job.status, job.error = JobStatus.FAILED.value, exc.detail
+                if isinstance(exc, ServiceError):
+                    reason = exc.detail
+                else:
+                    log.exception("import %s could not run", job_id)
+                    reason = "an unexpected error stopped the import; it has been logged"
+                job = session.get(ImportJob, job_id, populate_existing=True)
+                if job is not None and job.status in (
+                    JobStatus.QUEUED.value,
+                    JobStatus.RUNNING.value,
+                ):
+                    job.status, job.error = JobStatus.FAILED.value, reason
                     job.finished_at = utcnow()
                     session.commit()
     finally:
@@ -1223,6 +1349,7 @@ __all__ = [
     "read_jsonl",
     "read_stix",
     "rejections_csv",
+    "remove_stale_uploads",
     "run_file",
     "run_job",
     "start_in_background",

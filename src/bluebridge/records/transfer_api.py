@@ -184,9 +184,8 @@ async def import_records(
         filename,
         int(declared) if declared and declared.isdigit() else None,
     )
-    handle, name = tempfile.mkstemp(
-        dir=imports.upload_directory(runtime.settings), prefix=f"import-{job_id}-"
-    )
+    directory = await run_in_threadpool(imports.upload_directory, runtime.settings)
+    handle, name = tempfile.mkstemp(dir=directory, prefix=f"import-{job_id}-")
     path = Path(name)
     size = 0
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ from bluebridge.records.kinds.base import (
     SourceGrading,
     SourceType,
 )
+from bluebridge.text import check_text
 from bluebridge.web import i18n, record_labels
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
@@ -40,8 +41,15 @@ KindName = Annotated[str, PathParam(pattern=r"^[a-z_]{3,40}$")]
 JobId = Annotated[int, PathParam(ge=1, le=2**53)]
 PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
 PER_PAGE = 50
-FIELD_LIMIT = 20_000  # a form field of the upload (everything but the file) is small
-FIELDS_LIMIT = 50
+# The upload's form, everything but the file, is small (the portal's own sends a dozen
+# values of a few bytes); its body may be as large as an import, so each bound is its own.
+FIELD_LIMIT = 20_000  # one value
+FIELDS_LIMIT = 200  # values, all told
+FIELDS_BYTES_LIMIT = 256 * 1024  # their bytes, all told
+HEADERS_LIMIT = 16 * 1024  # a part's headers
+VALUE_TOO_LONG = N_("This value is longer than the form allows.")
+TOO_MANY_VALUES = N_("The form has more values than it allows.")
+VALUES_TOO_LONG = N_("The form's values are longer than it allows all together.")
 
 FORMAT_LABELS = {
     imports.ImportFormat.CSV: N_("CSV (a header of field names)"),
@@ -120,12 +128,19 @@ def import_form(request: Request, session: DbSession, kind: KindName) -> Respons
     return visitor.render("imports/new.html", **_form_context(visitor, kind, values, {}))
 
 
-class _Upload:
-    """A multipart upload read as it streams in: the small fields kept, the file written to
-    a temporary file under the data directory."""
+class _Unreadable(Exception):
+    """The body is not a multipart form that can be read."""
 
-    def __init__(self, directory: Path) -> None:
+
+class _Upload:
+    """A multipart upload read as it streams in: the small fields kept, within the bounds
+    above (InvalidInput naming the field past one), and the file written to a temporary
+    file under the data directory once the form's token, sent before it, has been checked
+    (`check_token` raises CsrfFailed): a forged form never writes a byte to disk."""
+
+    def __init__(self, directory: Path, check_token: Callable[[str], None]) -> None:
         self.directory = directory
+        self.check_token = check_token
         self.fields: dict[str, list[str]] = {}
         self.path: Path | None = None
         self.filename = ""
@@ -134,18 +149,28 @@ class _Upload:
         self._name = ""
         self._value = bytearray()
         self._headers: dict[str, bytes] = {}
+        self._headers_size = 0
         self._header_name = b""
         self._header_value = b""
         self._is_file = False
-        self.too_large = False
+        self._values = 0
+        self._values_size = 0
 
     def on_part_begin(self) -> None:
         self._headers, self._value, self._is_file = {}, bytearray(), False
+        self._headers_size = 0
+
+    def _header_bytes(self, count: int) -> None:
+        self._headers_size += count
+        if self._headers_size > HEADERS_LIMIT:
+            raise _Unreadable
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_bytes(end - start)
         self._header_name += data[start:end]
 
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_bytes(end - start)
         self._header_value += data[start:end]
 
     def on_header_end(self) -> None:
@@ -157,25 +182,38 @@ class _Upload:
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         if filename is not None and self._name == "file" and self.path is None:
+            # The portal's form sends its token first; without it, the file is not taken.
+            self.check_token(self.one("csrf_token"))
             self._is_file = True
             self.filename = os.path.basename(filename.decode("utf-8", "replace"))[:300]
             handle, name = tempfile.mkstemp(dir=self.directory, prefix="upload-")
             self._handle, self.path = os.fdopen(handle, "wb"), Path(name)
 
+    def _refuse(self, reason: str) -> InvalidInput:
+        field = self._name[:100] or "_"
+        return InvalidInput("the upload's form is too large", [FieldProblem(field, reason)])
+
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._is_file:
             self._handle.write(data[start:end])
             self.size += end - start
-        elif len(self._value) + end - start <= FIELD_LIMIT:
-            self._value += data[start:end]
-        else:
-            self.too_large = True
+            return
+        self._values_size += end - start
+        if self._values_size > FIELDS_BYTES_LIMIT:
+            raise self._refuse(VALUES_TOO_LONG)
+        if len(self._value) + end - start > FIELD_LIMIT:
+            raise self._refuse(VALUE_TOO_LONG)
+        self._value += data[start:end]
 
     def on_part_end(self) -> None:
         if self._is_file:
             self._handle.close()
             self._is_file = False
-        elif self._name and len(self.fields) < FIELDS_LIMIT:
+            return
+        self._values += 1
+        if self._values > FIELDS_LIMIT:
+            raise self._refuse(TOO_MANY_VALUES)
+        if self._name:
             self.fields.setdefault(self._name, []).append(self._value.decode("utf-8", "replace"))
 
     def discard(self) -> None:
@@ -188,12 +226,16 @@ class _Upload:
         return (self.fields.get(name) or [""])[-1].strip()
 
 
-async def _receive(request: Request, directory: Path) -> _Upload:
-    upload = _Upload(directory)
+async def _receive(
+    request: Request, directory: Path, check_token: Callable[[str], None]
+) -> _Upload:
+    """The upload, read as it arrives; _Unreadable, CsrfFailed (the token missing before the
+    file, or wrong) or InvalidInput (a field past the form's bounds), its file removed."""
+    upload = _Upload(directory, check_token)
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise InvalidInput.on("file", N_("Choose a file to import."))
+        raise _Unreadable
     parser = MultipartParser(
         boundary,
         {
@@ -208,11 +250,15 @@ async def _receive(request: Request, directory: Path) -> _Upload:
     )
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
+            # In a worker thread: the file's part is written to disk as it is parsed.
+            await run_in_threadpool(parser.write, chunk)
+        await run_in_threadpool(parser.finalize)
+    except (CsrfFailed, InvalidInput):
+        upload.discard()
+        raise
     except Exception:
         upload.discard()
-        raise InvalidInput.on("file", N_("The upload could not be read; send it again.")) from None
+        raise _Unreadable from None
     return upload
 
 
@@ -274,16 +320,36 @@ async def start_import(request: Request, session: DbSession, kind: KindName) -> 
     visitor = await run_in_threadpool(visit, request, session)
     principal = _writer(visitor)
     registry.get(kind)
-    directory = imports.upload_directory(visitor.runtime.settings)
+    # The visit's transaction ends before the file streams in: on SQLite it holds the
+    # store's write lock, which no other request or import could take until the upload ends.
+    await run_in_threadpool(session.commit)
+    directory = await run_in_threadpool(imports.upload_directory, visitor.runtime.settings)
     try:
-        upload = await _receive(request, directory)
-    except InvalidInput:
+        upload = await _receive(request, directory, visitor.check_csrf)
+    except _Unreadable:
         raise CsrfFailed from None  # no readable form, so no token: an expired form
+    except InvalidInput as exc:
+        return await run_in_threadpool(_refused, visitor, kind, exc)
     try:
         return await run_in_threadpool(_start, visitor, principal, kind, upload)
     except BaseException:
         upload.discard()
         raise
+
+
+def _refused(visitor: Visitor, kind: str, exc: InvalidInput) -> Response:
+    """The form again, naming the field past the form's bounds; nothing was kept."""
+    i18n.activate(visitor.lang)
+    errors: dict[str, str] = {}
+    for problem in exc.problems:
+        reason = _(problem.reason)
+        label = FIELD_NAMES.get(problem.field)
+        errors[problem.field] = reason
+        errors.setdefault("_", f"{_(label) if label else problem.field}: {reason}")
+    values = {"format": "csv", "handling_codes": [], "access_mode": ""}
+    return visitor.render(
+        "imports/new.html", status_code=422, **_form_context(visitor, kind, values, errors)
+    )
 
 
 def _start(visitor: Visitor, principal: Principal, kind: str, upload: _Upload) -> Response:
@@ -306,6 +372,7 @@ def _start(visitor: Visitor, principal: Principal, kind: str, upload: _Upload) -
     try:
         if upload.path is None or upload.size == 0:
             raise InvalidInput.on("file", N_("Choose a file to import."))
+        check_text("file", upload.filename)  # as the API's filename: no control characters
         try:
             format = imports.ImportFormat(values["format"])
         except ValueError:
