@@ -4,16 +4,21 @@ and none belongs in a name or a code), and search terms escaped for SQL LIKE so 
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from bluebridge.errors import InvalidInput
 
 LIKE_ESCAPE = "\\"
 
 
+# Unicode's Cc (control) and Cs (surrogate) categories, which are these fixed ranges: one
+# regular expression scans a bulk import's every cell far faster than a category per character.
+_CONTROL_OR_SURROGATE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def has_control_characters(value: str) -> bool:
     """True when the text holds a control character (Unicode Cc) or a lone surrogate (Cs)."""
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+    return _CONTROL_OR_SURROGATE.search(value) is not None
 
 
 def is_ascii_number(value: str) -> bool:

@@ -31,8 +31,10 @@ from typing import IO, Any, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import (
     Column,
+    Insert,
     MetaData,
     Table,
+    Update,
     bindparam,
     delete,
     func,
@@ -803,10 +805,11 @@ class _Writer:
             created_ids = _reserve_ids(session, len(creates))
             for record_id, values in zip(created_ids, creates, strict=True):
                 values["id"] = record_id
-            session.execute(insert(RAW_RECORDS), creates)
+            _execute_many(session, insert(RAW_RECORDS), creates)
         if updates:
             raw = RAW_RECORDS
-            session.execute(
+            _execute_many(
+                session,
                 update(raw).where(raw.c.id == bindparam("_id")).values(version=raw.c.version + 1),
                 updates,
             )
@@ -832,10 +835,43 @@ class _Writer:
                     for t, v in row.envelope.access_policy.grants()
                 ]
         if keys:
-            session.execute(insert(KEYS), keys)
+            _execute_many(session, insert(KEYS), keys)
         if grants:
-            session.execute(insert(GRANTS), grants)
+            _execute_many(session, insert(GRANTS), grants)
         return created_ids, updated_ids
+
+
+def _execute_many(session: Session, statement: Insert | Update, rows: list[dict[str, Any]]) -> None:
+    """Run an insert or update for rows of driver-ready values (every row with the same keys)
+    straight through the driver's executemany: SQLAlchemy's per-row parameter building was
+    an eighth of an import's time. The statement is still SQLAlchemy's, compiled for the store."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    given = set(rows[0])
+    # Each parameter is a row's value, or a constant of the statement (the 1 in version + 1).
+    params = {name: compiled.binds[name] for name in compiled.binds}
+    constants = {
+        name: bind.effective_value for name, bind in params.items() if bind.key not in given
+    }
+    if compiled.positional:
+        order = list(compiled.positiontup or ())
+        keys = [params[name].key for name in order]
+        connection.exec_driver_sql(
+            compiled.string,
+            [
+                tuple(
+                    row[key] if name not in constants else constants[name]
+                    for name, key in zip(order, keys, strict=True)
+                )
+                for row in rows
+            ],
+        )
+    else:
+        named = {params[name].key: name for name in params if name not in constants}
+        connection.exec_driver_sql(
+            compiled.string,
+            [{**constants, **{named[key]: value for key, value in row.items()}} for row in rows],
+        )
 
 
 class _Processed:
