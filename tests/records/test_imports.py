@@ -736,3 +736,42 @@ def test_a_file_name_the_store_cannot_encode_is_kept_readable(runtime, french):
         )
         session.commit()
         assert job.filename == "sltd-??.csv"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_every_kind_imports_from_json_lines_and_csv_and_reimports_as_updates(
+    runtime, world, french, fmt
+):
+    import csv
+    import random
+
+    from bluebridge.records import flat, registry, samples
+
+    secretariat = world.principal(world.user("GS", (Role.OFFICER,)))
+    rng = random.Random(19)
+    for kind in registry.kinds():
+        owner = secretariat if kind == "firearm_references" else french
+        country = None if kind == "firearm_references" else "FRA"
+        payloads = [samples.sample_payload(kind, country=country, rng=rng) for _ in range(3)]
+        if fmt == "jsonl":
+            data = "".join(
+                json.dumps({"owner_reference": f"{kind}-{n}", "payload": p}) + "\n"
+                for n, p in enumerate(payloads)
+            )
+        else:
+            rows = [
+                {"owner_reference": f"{kind}-{n}", **dict(flat.flatten(p))}
+                for n, p in enumerate(payloads)
+            ]
+            header = sorted({column for row in rows for column in row})
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+            data = out.getvalue()
+        job, rejections = run(runtime, owner, kind, fmt, data)
+        assert rejections == [], (kind, rejections)
+        assert (job.created, job.updated) == (3, 0), kind
+        again, _ = run(runtime, owner, kind, fmt, data)
+        assert (again.created, again.updated) == (0, 3), kind
+        assert len(records_of(runtime, kind)) == 3, kind
