@@ -40,12 +40,21 @@ def test_export_filter_and_check_agree_for_every_code_combination(runtime, world
             runtime, owner, "travel_documents", passport(f"X{n:04d}99"), _envelope(codes)
         )
         ids[record_id] = codes
+    hit_only, _, _ = enter(
+        runtime,
+        owner,
+        "travel_documents",
+        passport("H000199"),
+        _envelope([], AccessPolicy(mode="hit_only")),
+    )
     readers = [
         owner,
         world.principal(world.user("FRA-NCB", (Role.ANALYST,))),  # the owner's own NCB
         world.principal(world.user("DEU-NCB", (Role.OFFICER,))),
         world.principal(world.user(world.unit("FRA").code, (Role.OFFICER,))),
+        world.principal(world.user("GS", (Role.COMPLIANCE_REVIEWER,))),  # sees it, never exports
     ]
+    ids[hit_only] = ()
     with runtime.sessions() as session:
         for reader in readers:
             filtered = set(
@@ -58,6 +67,7 @@ def test_export_filter_and_check_agree_for_every_code_combination(runtime, world
             checked = {i for i in ids if handling.may_export(reader, session.get(Record, i))}
             assert filtered == checked
             withheld = {i for i, codes in ids.items() if "no_onward_transmission" in codes}
+            withheld.add(hit_only)
             if reader.country == "FRA" and reader.agency_kind == "ncb":
                 assert filtered == set(ids)
             else:

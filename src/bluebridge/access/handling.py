@@ -7,18 +7,23 @@ SQL filters and single-record checks that say the same thing, next to the visibi
   copy leaving the platform's control, so such a record of another agency is left out of every
   export; its owner (and its owner's NCB) still export it.
 - ``not_for_judicial_use``: not for use in court without the owner's consent. It is shown
-  with the record and carried into exports, so whoever holds the copy sees the restriction."""
+  with the record and carried into exports, so whoever holds the copy sees the restriction.
+
+A hit-only record is exported by its owner and its owner's NCB alone: the General
+Secretariat's compliance reviewers see it to review it, not to copy it out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, String, cast, not_, or_, true
+from sqlalchemy import ColumnElement, String, and_, cast, not_, or_, true
 
 from bluebridge.access.principal import Principal
 from bluebridge.members.models import AgencyKind
 from bluebridge.records.kinds.base import HandlingCode
 from bluebridge.records.models import Record
+
+HIT_ONLY = "hit_only"  # the access mode (access.records.AccessMode, which imports this module)
 
 
 def carries(code: HandlingCode) -> ColumnElement[bool]:
@@ -56,17 +61,25 @@ def _may_pass_on_own(principal: Principal) -> ColumnElement[bool]:
 
 def export_filter(principal: Principal) -> ColumnElement[bool]:
     """Records the principal may copy out of the platform (with the visibility filter): not
-    another's record marked no_onward_transmission."""
+    another's record marked no_onward_transmission, nor another's hit-only record."""
     if principal.is_operator:
         return true()
-    return or_(not_(carries(HandlingCode.NO_ONWARD_TRANSMISSION)), _may_pass_on_own(principal))
+    return or_(
+        and_(
+            not_(carries(HandlingCode.NO_ONWARD_TRANSMISSION)),
+            Record.access_mode != HIT_ONLY,
+        ),
+        _may_pass_on_own(principal),
+    )
 
 
 def may_export(principal: Principal, record: Record) -> bool:
     """The single-record form of export_filter."""
-    if principal.is_operator or HandlingCode.NO_ONWARD_TRANSMISSION.value not in (
-        record.handling_codes or []
-    ):
+    restricted = (
+        HandlingCode.NO_ONWARD_TRANSMISSION.value in (record.handling_codes or [])
+        or record.access_mode == HIT_ONLY
+    )
+    if principal.is_operator or not restricted:
         return True
     if principal.agency_id is not None and principal.agency_id == record.owner_agency_id:
         return True
