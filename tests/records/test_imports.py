@@ -775,3 +775,14 @@ def test_every_kind_imports_from_json_lines_and_csv_and_reimports_as_updates(
         again, _ = run(runtime, owner, kind, fmt, data)
         assert (again.created, again.updated) == (0, 3), kind
         assert len(records_of(runtime, kind)) == 3, kind
+
+
+def test_a_batch_also_ends_after_so_many_bytes_of_the_file(runtime, french, monkeypatch):
+    # Large rows keep memory to a bounded batch as well as many small ones do.
+    monkeypatch.setattr(imports, "BATCH_BYTES", 1)
+    data = HEADER + "".join(f"FR-{n},{n:04d}AB,FRA,passport,lost,2026-01-15\n" for n in range(1, 6))
+    job, rejections = run(runtime, french, "travel_documents", "csv", data, batch_size=10_000)
+    assert (job.created, rejections) == (5, [])
+    with runtime.sessions() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "record.import"))
+        assert len(events.all()) > 1

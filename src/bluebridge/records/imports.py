@@ -76,6 +76,9 @@ REJECTIONS = cast(Table, ImportRejection.__table__)
 RAW_RECORDS = Table("records", MetaData(), *[Column(c.name) for c in RECORDS.columns])
 
 BATCH_SIZE = 10000
+# A batch also ends after this much of the file, so that large rows (up to a line's limit
+# each) keep memory to a bounded batch too.
+BATCH_BYTES = 32 * 1024 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024  # one record's line; a longer one is refused, not buffered
 MAX_PROBLEMS_PER_ROW = 10
 REASON_LIMIT = 500
@@ -1112,9 +1115,11 @@ def _run(
     job = writer.job
     batch = _Batch()
     last_line = 0
+    batch_from = stream.bytes_read
 
     def flush() -> None:
-        nonlocal batch
+        nonlocal batch, batch_from
+        batch_from = stream.bytes_read
         try:
             created, updated = writer.write(batch)
             job.rows_read += len(batch.rows) + batch.rejected_rows
@@ -1134,7 +1139,10 @@ def _run(
         for row in rows:
             last_line = row.line
             _take(writer, batch, row, flush)
-            if len(batch.rows) + batch.rejected_rows >= batch_size:
+            if (
+                len(batch.rows) + batch.rejected_rows >= batch_size
+                or stream.bytes_read - batch_from >= BATCH_BYTES
+            ):
                 flush()
     except _BatchNotWritten:
         raise
