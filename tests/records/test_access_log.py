@@ -146,3 +146,91 @@ def test_a_hit_only_record_answers_a_lookup_with_whom_to_contact_and_nothing_els
     ).json()
     assert [r["id"] for r in own["records"]] == [record_id]
     assert own["possible_hits"] == []
+
+
+def _spain_only():
+    return service.Envelope(
+        source_type=ENVELOPE.source_type,
+        source_grading=ENVELOPE.source_grading,
+        information_grading=ENVELOPE.information_grading,
+        access_policy=service.access.AccessPolicy(mode="listed", countries=["ESP"]),
+    )
+
+
+def test_a_data_protection_officer_opens_content_for_a_review_with_a_reason(
+    runtime, world, french, german
+):
+    from sqlalchemy import select
+
+    from bluebridge.audit.models import AuditEvent
+    from bluebridge.errors import InvalidInput
+
+    record_id, _, _ = enter(runtime, french, "travel_documents", passport(), _spain_only())
+    unit = world.unit("FRA")
+    dpo = world.principal(world.user(unit.code, (Role.DATA_PROTECTION_OFFICER,)))
+    with unit_of_work(runtime.sessions) as session:
+        assert service.get_record(session, principal=dpo, record_id=record_id).payload is None
+        with pytest.raises(InvalidInput) as short:
+            service.open_for_review(session, principal=dpo, record_id=record_id, reason="why")
+        assert short.value.problems[0].field == "reason"
+        view = service.open_for_review(
+            session,
+            principal=dpo,
+            record_id=record_id,
+            reason="Subject access request 2026-117: check the data held",
+        )
+        assert view.sight is service.access.Sight.FULL
+        assert view.payload is not None
+        assert view.payload["number"] == "12 ab-345/67"
+        # Nobody else gains anything by giving a reason.
+        with pytest.raises(NotFound):
+            service.open_for_review(
+                session, principal=german, record_id=record_id, reason="curious about it"
+            )
+    with runtime.sessions() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "record.review_read")
+        ).one()
+        assert "Subject access request 2026-117" in event.details
+    assert ("review", dpo.name, unit.code, "FRA") in _log(runtime, french, record_id)
+
+
+def test_a_review_over_the_api_and_in_the_portal(client, world, runtime):
+    from tests.web.test_portal_flow import csrf_of, sign_in
+
+    french = world.principal(world.user("FRA-NCB", (Role.OFFICER,)))
+    record_id, _, _ = enter(runtime, french, "travel_documents", passport(), _spain_only())
+    unit = world.unit("FRA")
+    account = world.user(unit.code, (Role.DATA_PROTECTION_OFFICER,))
+    assert sign_in(client, account).status_code == 303
+    page = client.get(f"/records/travel_documents/{record_id}")
+    assert page.status_code == 200
+    assert "12 ab-345/67" not in page.text
+    assert f'action="/records/travel_documents/{record_id}/review"' in page.text
+    token = csrf_of(page.text)
+    refused = client.post(
+        f"/records/travel_documents/{record_id}/review",
+        data={"csrf_token": token, "reason": "short"},
+    )
+    assert refused.status_code == 422
+    assert 'id="e-reason"' in refused.text
+    assert "12 ab-345/67" not in refused.text
+    opened = client.post(
+        f"/records/travel_documents/{record_id}/review",
+        data={"csrf_token": token, "reason": "Complaint 2026-88 from the data subject"},
+    )
+    assert opened.status_code == 200
+    assert "12 ab-345/67" in opened.text
+    forged = client.post(
+        f"/records/travel_documents/{record_id}/review",
+        data={"csrf_token": "forged", "reason": "Complaint 2026-88 from the data subject"},
+    )
+    assert forged.status_code == 403
+    # The API answers the same, here from the signed-in session with its CSRF token.
+    api = client.post(
+        f"/api/v1/records/travel_documents/{record_id}/review",
+        json={"reason": "Complaint 2026-88 from the data subject"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert api.status_code == 200, api.text
+    assert api.json()["payload"]["number"] == "12 ab-345/67"

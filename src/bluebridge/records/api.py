@@ -28,6 +28,7 @@ from bluebridge.records.schemas import (
     RecordChange,
     RecordIn,
     RecordOut,
+    ReviewIn,
 )
 
 router = APIRouter(prefix="/records", tags=["records"])
@@ -236,6 +237,20 @@ def update_record(
         envelope=envelope,
     )
     return record_out(principal, service.RecordView(record, access.Sight.FULL))
+
+
+@router.post(
+    "/{kind}/{record_id}/review",
+    response_model=RecordOut,
+    summary="Open a record's content for a data protection review, giving the reason",
+)
+def open_for_review(
+    session: DbSession, principal: ApiPrincipal, kind: KindName, record_id: RecordId, body: ReviewIn
+) -> RecordOut:
+    view = service.open_for_review(
+        session, principal=principal, record_id=record_id, kind_name=kind, reason=body.reason
+    )
+    return record_out(principal, view)
 
 
 @router.post(

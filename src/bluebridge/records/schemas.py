@@ -120,3 +120,11 @@ class LookupOut(BaseModel):
     possible_hits: list[PossibleHitOut] = Field(
         description="hit-only records that match: whom to contact, nothing of the content"
     )
+
+
+class ReviewIn(BaseModel):
+    """Why a data protection officer's review needs a record's content."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=10, max_length=500)

@@ -37,7 +37,7 @@ from bluebridge.records.models import Record, RecordAccess, RecordGrant, RecordK
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
-from bluebridge.text import LIKE_ESCAPE, contains_pattern
+from bluebridge.text import LIKE_ESCAPE, check_text, contains_pattern
 
 # Who enters and maintains records for their agency.
 WRITER_ROLES = (Role.OFFICER, Role.SUPERVISOR)
@@ -290,6 +290,7 @@ class AccessAction(StrEnum):
     LINK = "link"  # seen at the other end of a link
     EXPORT = "export"
     HIT = "hit"  # matched in screening
+    REVIEW = "review"  # content opened by a data protection officer for a review
 
 
 def _outsider(principal: Principal, record: Record) -> bool:
@@ -346,6 +347,43 @@ def get_record(
     record, seen = visible_record(session, principal, record_id, kind_name)
     _audit_read(session, principal, record, seen)
     return RecordView(record, seen)
+
+
+REVIEW_REASON_LENGTH = (10, 500)
+
+
+def open_for_review(
+    session: Session,
+    *,
+    principal: Principal,
+    record_id: int,
+    reason: str,
+    kind_name: str | None = None,
+) -> RecordView:
+    """The content of a record that a data protection officer sees as metadata, opened for a
+    review with the reason given: audited with the reason and written to the owner's access
+    log. Everyone else reads the record as `get_record` gives it."""
+    record, seen = visible_record(session, principal, record_id, kind_name)
+    text = " ".join(check_text("reason", reason).split())
+    low, high = REVIEW_REASON_LENGTH
+    if not low <= len(text) <= high:
+        raise InvalidInput.on(
+            "reason", "say why the review needs the content in 10 to 500 characters"
+        )
+    if seen is not access.Sight.METADATA or not principal.has_role(Role.DATA_PROTECTION_OFFICER):
+        _audit_read(session, principal, record, seen)
+        return RecordView(record, seen)
+    audit.record(
+        session,
+        principal=principal,
+        action="record.review_read",
+        object_type=record.kind,
+        object_id=record.id,
+        object_country=record.owner_country,
+        details={"reason": text},
+    )
+    note_access(session, principal, [record], AccessAction.REVIEW)
+    return RecordView(record, access.Sight.FULL)
 
 
 def list_records(
@@ -763,6 +801,7 @@ __all__ = [
     "lookup",
     "may_read_access_log",
     "note_access",
+    "open_for_review",
     "possible_hits",
     "unlink_records",
     "update_record",

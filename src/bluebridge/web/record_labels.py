@@ -508,6 +508,7 @@ ACCESS_ACTION_LABELS: Final[Mapping[str, str]] = {
     "link": N_("Seen through a link"),
     "export": N_("Exported"),
     "hit": N_("Hit in screening"),
+    "review": N_("Opened for a data protection review"),
 }
 
 CHANNEL_LABELS: Final[Mapping[str, str]] = {

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from bluebridge.access import records as access
-from bluebridge.access.principal import Principal
+from bluebridge.access.principal import Principal, Role
 from bluebridge.api.deps import DbSession, SettingsDep
 from bluebridge.errors import Conflict, FieldProblem, InvalidInput, PermissionDenied
 from bluebridge.members import reference
@@ -410,12 +410,28 @@ def _render_record(
     log_page: int = 1,
     link_errors: dict[str, str] | None = None,
     link_values: dict[str, str] | None = None,
+    review_reason: str | None = None,
     status_code: int = 200,
 ) -> Response:
     principal = visitor.principal()
-    view = service.get_record(
-        session, principal=principal, record_id=record_id, kind_name=record_kind.name
-    )
+    review_errors: dict[str, str] = {}
+    view = None
+    if review_reason is not None:
+        try:
+            view = service.open_for_review(
+                session,
+                principal=principal,
+                record_id=record_id,
+                kind_name=record_kind.name,
+                reason=review_reason,
+            )
+        except InvalidInput as exc:
+            review_errors = {p.field: _(p.reason) for p in exc.problems}
+            status_code = 422
+    if view is None:
+        view = service.get_record(
+            session, principal=principal, record_id=record_id, kind_name=record_kind.name
+        )
     record = view.record
     owner = access.may_change(principal, record)
     agency = members.get_agency(session, principal=principal, agency_id=record.owner_agency_id)
@@ -460,6 +476,11 @@ def _render_record(
         ],
         link_errors=link_errors or {},
         link_values=link_values or {},
+        may_review=view.sight is access.Sight.METADATA
+        and principal.has_role(Role.DATA_PROTECTION_OFFICER),
+        reviewed=review_reason is not None and not review_errors,
+        review_errors=review_errors,
+        review_reason=review_reason or "",
         labels=labels,
         format_datetime=lambda value: i18n.format_datetime(value, visitor.lang),
         **_common(visitor),
@@ -523,6 +544,20 @@ def record_page(
 ) -> Response:
     visitor = visit(request, session)
     return _render_record(visitor, session, _kind(kind), record_id, log_page=log_page)
+
+
+@router.post("/records/{kind}/{record_id:int}/review", response_class=HTMLResponse)
+def open_for_review(
+    request: Request, session: DbSession, kind: KindName, record_id: RecordId, pairs: FormPairs
+) -> Response:
+    """A data protection officer opens a record's content for a review, saying why."""
+    visitor = visit(request, session)
+    record_kind = _kind(kind)
+    visitor.principal()
+    visitor.check_csrf(_one(pairs, "csrf_token"))
+    return _render_record(
+        visitor, session, record_kind, record_id, review_reason=_one(pairs, "reason")
+    )
 
 
 @router.post("/records/{kind}/{record_id:int}/links", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ SERVICE_REASONS = (
     N_("only specialized units have one"),
     N_("required for a specialized unit"),
     N_("required for this kind of agency"),
+    N_("say why the review needs the content in 10 to 500 characters"),
     N_("there is one General Secretariat"),
     N_("this kind of agency belongs to no country"),
     N_("this page needs the administrator role"),
