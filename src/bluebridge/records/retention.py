@@ -15,11 +15,16 @@ from sqlalchemy.orm import Session
 from bluebridge.access import records as access
 from bluebridge.access.principal import Principal, operator_principal
 from bluebridge.access.rules import require_role
-from bluebridge.audit import service as audit
 from bluebridge.errors import PermissionDenied
 from bluebridge.records import registry, sequence
 from bluebridge.records.models import Record, RecordKey
-from bluebridge.records.service import REVIEW_NOTICE, WRITER_ROLES, record_changed, visible_record
+from bluebridge.records.service import (
+    REVIEW_NOTICE,
+    WRITER_ROLES,
+    audit_record,
+    record_changed,
+    visible_record,
+)
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
 
@@ -55,14 +60,12 @@ def expire_due(session: Session, *, now: dt.datetime | None = None, batch: int =
         record.version += 1
         record.updated_at = now
         record.updated_by = JOB
-        audit.record(
+        audit_record(
             session,
-            principal=job,
-            action="record.expire",
-            object_type=record.kind,
-            object_id=record.id,
-            object_country=record.owner_country,
-            details={"expires_at": record.expires_at, "seq": record.seq},
+            job,
+            record,
+            "record.expire",
+            {"expires_at": record.expires_at, "seq": record.seq},
         )
     session.execute(delete(RecordKey).where(RecordKey.record_id.in_([r.id for r in due])))
     session.flush()
@@ -89,14 +92,12 @@ def purge_expired(
     )
     job = operator_principal(JOB)
     for record in gone:
-        audit.record(
+        audit_record(
             session,
-            principal=job,
-            action="record.purge",
-            object_type=record.kind,
-            object_id=record.id,
-            object_country=record.owner_country,
-            details={"status": record.status, "since": record.updated_at},
+            job,
+            record,
+            "record.purge",
+            {"status": record.status, "since": record.updated_at},
         )
         session.delete(record)
     session.flush()

@@ -206,16 +206,33 @@ def create_record(
     session.add(record)
     session.flush()
     _set_keys(session, record, kind, stored)
+    audit_record(
+        session,
+        principal,
+        record,
+        "record.create",
+        {"access_mode": record.access_mode, "seq": record.seq},
+    )
+    return record
+
+
+def audit_record(
+    session: Session,
+    principal: Principal,
+    record: Record,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An audit event about one record, naming its kind, id and owner country."""
     audit.record(
         session,
         principal=principal,
-        action="record.create",
-        object_type=kind.name,
+        action=action,
+        object_type=record.kind,
         object_id=record.id,
         object_country=record.owner_country,
-        details={"access_mode": record.access_mode, "seq": record.seq},
+        details=details,
     )
-    return record
 
 
 def record_changed(
@@ -227,14 +244,12 @@ def record_changed(
     record.seq = sequence.take(session)
     record.updated_at = utcnow()
     record.updated_by = principal.name
-    audit.record(
+    audit_record(
         session,
-        principal=principal,
-        action=action,
-        object_type=record.kind,
-        object_id=record.id,
-        object_country=record.owner_country,
-        details={**details, "version": record.version, "seq": record.seq},
+        principal,
+        record,
+        action,
+        {**details, "version": record.version, "seq": record.seq},
     )
 
 
@@ -327,13 +342,11 @@ def _audit_read(
     action: AccessAction | None = None,
 ) -> None:
     if _outsider(principal, record):
-        audit.record(
+        audit_record(
             session,
-            principal=principal,
-            action="record.read" if seen is access.Sight.FULL else "record.read_metadata",
-            object_type=record.kind,
-            object_id=record.id,
-            object_country=record.owner_country,
+            principal,
+            record,
+            "record.read" if seen is access.Sight.FULL else "record.read_metadata",
         )
         if action is None:
             action = AccessAction.READ if seen is access.Sight.FULL else AccessAction.READ_METADATA
@@ -373,15 +386,7 @@ def open_for_review(
     if seen is not access.Sight.METADATA or not principal.has_role(Role.DATA_PROTECTION_OFFICER):
         _audit_read(session, principal, record, seen)
         return RecordView(record, seen)
-    audit.record(
-        session,
-        principal=principal,
-        action="record.review_read",
-        object_type=record.kind,
-        object_id=record.id,
-        object_country=record.owner_country,
-        details={"reason": text},
-    )
+    audit_record(session, principal, record, "record.review_read", {"reason": text})
     note_access(session, principal, [record], AccessAction.REVIEW)
     return RecordView(record, access.Sight.FULL)
 
@@ -568,14 +573,8 @@ def possible_hits(
                 contact_agency_name=ncb.name if ncb else None,
             )
         )
-        audit.record(
-            session,
-            principal=principal,
-            action="record.hit",
-            object_type=record.kind,
-            object_id=record.id,
-            object_country=record.owner_country,
-            details={"key_type": key_type, "hit_only": True},
+        audit_record(
+            session, principal, record, "record.hit", {"key_type": key_type, "hit_only": True}
         )
     note_access(session, principal, records, AccessAction.HIT)
     return hits
@@ -750,14 +749,7 @@ def access_log(
             )
         )
     if principal.agency_id != record.owner_agency_id:
-        audit.record(
-            session,
-            principal=principal,
-            action="record.access_log",
-            object_type=record.kind,
-            object_id=record.id,
-            object_country=record.owner_country,
-        )
+        audit_record(session, principal, record, "record.access_log")
     return Page(
         items=entries,
         page=result.page,
