@@ -1,0 +1,1 @@
+"""Screening: names across scripts, documents, vehicles and objects against the shared databases (FIND) and offline copies (MIND)."""

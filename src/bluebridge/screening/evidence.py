@@ -1,0 +1,168 @@
+"""A person's score: the name's score, then what the birth date, nationality and gender add or
+take away. Every step is kept so that a supervisor can read why a traveller was flagged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bluebridge.screening.names import NameComparison, ParsedName, compare_parsed
+
+BirthDate = tuple[int, int | None, int | None]  # year, month, day (month and day may be unknown)
+
+# What each piece of evidence adds to (or takes from) the name's score. docs/screening.md
+# explains them; the benchmark in bench/bench_screening.py measures their effect.
+BIRTH_EXACT = 0.08
+BIRTH_PARTIAL_AGREES = 0.03
+BIRTH_DAY_MONTH_SWAPPED = 0.04
+BIRTH_YEAR_ONE_OFF = -0.06
+BIRTH_SAME_YEAR_OTHER_DAY = -0.12
+BIRTH_DIFFERS = -0.35
+NATIONALITY_AGREES = 0.02
+NATIONALITY_DIFFERS = -0.04
+GENDER_DIFFERS = -0.15
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_birth_date(value: str | None) -> BirthDate | None:
+    """ "1980", "1980-04" or "1980-04-17" as (year, month, day); ValueError with the reason
+    when it is none of these or not a real date."""
+    if value is None or not value.strip():
+        return None
+    match = _ISO_DATE.match(value.strip())
+    if match is None:
+        raise ValueError("a birth date is written YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    if not 1800 <= year <= dt.datetime.now(dt.UTC).year:
+        raise ValueError(f"the year {year} is not a birth year")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"the month {month} is not 1 to 12")
+    if month is not None and day is not None:
+        dt.date(year, month, day)  # ValueError for 31 February
+    return (year, month, day)
+
+
+def birth_code(birth: BirthDate | None) -> int:
+    """A birth date as one integer yyyymmdd (0 for unknown parts; 0 for no date), for the
+    index's quick filter."""
+    if birth is None:
+        return 0
+    return birth[0] * 10000 + (birth[1] or 0) * 100 + (birth[2] or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of evidence and what it did to the score."""
+
+    field: str  # "birth_date", "nationality", "gender"
+    effect: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonScore:
+    score: float
+    name: NameComparison
+    matched_name: str
+    evidence: tuple[Evidence, ...]
+
+    def explain(self) -> list[str]:
+        lines = [f"name {self.name.score:.2f} against {self.matched_name!r}"]
+        lines += ["  " + line for line in self.name.explain()]
+        for item in self.evidence:
+            lines.append(f"{item.field}: {item.reason} ({item.effect:+.2f})")
+        return lines
+
+
+def birth_evidence(query: BirthDate | None, candidate: BirthDate | None) -> Evidence | None:
+    if query is None or candidate is None:
+        return None
+    qy, qm, qd = query
+    cy, cm, cd = candidate
+    if qy == cy:
+        if qm is None or cm is None:
+            return Evidence("birth_date", BIRTH_PARTIAL_AGREES, "same year (the rest unknown)")
+        if qm == cm:
+            if qd is None or cd is None:
+                return Evidence("birth_date", BIRTH_PARTIAL_AGREES, "same year and month")
+            if qd == cd:
+                return Evidence("birth_date", BIRTH_EXACT, "same date")
+        if qd is not None and cd is not None and (qm, qd) == (cd, cm):
+            return Evidence(
+                "birth_date", BIRTH_DAY_MONTH_SWAPPED, "same date, day and month swapped"
+            )
+        return Evidence("birth_date", BIRTH_SAME_YEAR_OTHER_DAY, "same year, another day")
+    if abs(qy - cy) == 1 and (qm, qd) == (cm, cd) and qm is not None:
+        return Evidence("birth_date", BIRTH_YEAR_ONE_OFF, "same day and month, year one off")
+    return Evidence("birth_date", BIRTH_DIFFERS, f"born {cy}, not {qy}")
+
+
+def could_match_birth(query: int, candidate: int) -> bool:
+    """Whether two birth codes could still give a hit (the quick filter before scoring): no
+    date on either side, the same year, a year one off, or day and month swapped."""
+    if query == 0 or candidate == 0:
+        return True
+    return abs(query // 10000 - candidate // 10000) <= 1
+
+
+def score_person(
+    query_names: Sequence[ParsedName],
+    query_birth: BirthDate | None,
+    query_nationalities: Sequence[str],
+    query_gender: str | None,
+    names: Sequence[ParsedName],
+    birth: BirthDate | None,
+    nationalities: Sequence[str],
+    gender: str | None,
+) -> PersonScore | None:
+    """The score of one indexed person against one query (None when no name compares)."""
+    best: tuple[NameComparison, ParsedName] | None = None
+    for query_name in query_names:
+        for name in names:
+            comparison = compare_parsed(query_name, name)
+            if best is None or comparison.score > best[0].score:
+                best = (comparison, name)
+    if best is None:
+        return None
+    comparison, matched = best
+    evidence: list[Evidence] = []
+    birth_item = birth_evidence(query_birth, birth)
+    if birth_item is not None:
+        evidence.append(birth_item)
+    if query_nationalities and nationalities:
+        if set(query_nationalities) & set(nationalities):
+            evidence.append(Evidence("nationality", NATIONALITY_AGREES, "same nationality"))
+        else:
+            evidence.append(
+                Evidence(
+                    "nationality",
+                    NATIONALITY_DIFFERS,
+                    "other nationality (" + ", ".join(sorted(nationalities)) + ")",
+                )
+            )
+    if (
+        query_gender in ("male", "female")
+        and gender in ("male", "female")
+        and query_gender != gender
+    ):
+        evidence.append(Evidence("gender", GENDER_DIFFERS, f"recorded as {gender}"))
+    score = comparison.score + sum(item.effect for item in evidence)
+    score = round(min(1.0, max(0.0, score)), 4)
+    return PersonScore(score, comparison, matched.original, tuple(evidence))
+
+
+__all__ = [
+    "BirthDate",
+    "Evidence",
+    "PersonScore",
+    "birth_code",
+    "birth_evidence",
+    "could_match_birth",
+    "parse_birth_date",
+    "score_person",
+]

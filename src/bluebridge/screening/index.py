@@ -1,0 +1,500 @@
+"""The screening index: every active record's names and keys in memory, built from the store
+at start and then following its change sequence.
+
+Persons are found by the keys of their names (see `names.name_keys`), objects (documents,
+vehicles, vessels, firearms, accounts, indicators...) by their exact lookup keys. Keys are
+64-bit hashes held in sorted numpy arrays (the part built at start, or at the last merge)
+and in a small dictionary (what changed since), so that ten million documents take a few
+hundred megabytes and a lookup is a binary search.
+
+A record that changes gets a new entry; the old one stays in the arrays but is passed over,
+since the index remembers the change sequence number of each record's current version. A
+merge now and then folds the dictionary into the arrays.
+
+The index knows who owns each record and its access policy (interned: records share a few
+thousand policies), but it decides nothing about access: the caller passes a function that
+says, for a policy, whether the principal sees the record, may learn of a possible hit, or
+neither, and the index passes over what the principal may not learn of before scoring.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bluebridge.records.kinds.base import fold_name
+from bluebridge.screening.evidence import (
+    BirthDate,
+    PersonScore,
+    birth_code,
+    could_match_birth,
+    score_person,
+)
+from bluebridge.screening.names import ParsedName, name_keys, parse_name
+
+MASK = (1 << 63) - 1
+SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
+KEY_CAP = 20_000  # a key held by more names than this (a very common pair) is passed over
+MAX_SCORED = 4_000  # candidates scored for one query at most (the most keys shared first)
+MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
+
+
+class Visibility(Enum):
+    """What a principal may learn of a record that matched."""
+
+    NONE = 0
+    POSSIBLE_HIT = 1  # hit-only: that it exists and whom to contact
+    FULL = 2
+
+
+def key_hash(value: str) -> int:
+    """A key's 63-bit hash (Python's string hash: stable within one process, which is where
+    the index lives; a MIND package carries the values, not the hashes)."""
+    return hash(value) & MASK
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    grant_type: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Who owns a record and who may see it: what `access.sight` reads from a record."""
+
+    owner_agency_id: int
+    owner_country: str | None
+    access_mode: str
+    grants: tuple[Grant, ...] = ()
+    handling_codes: tuple[str, ...] = ()
+    status: str = "active"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    """What screening keeps of a person record: data minimisation, only what matching needs
+    and what a hit shows."""
+
+    record_id: int
+    seq: int
+    names: tuple[str, ...]
+    birth: BirthDate | None
+    gender: str | None
+    nationalities: tuple[str, ...]
+    title: str
+    status: str  # the record's subject status (wanted, missing...), what the hit asks for
+    kind: str = "persons"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectEntry:
+    """An object record's lookup keys ("document:FRA:12AB34567") and, for works of art, the
+    title and artist matched fuzzily."""
+
+    record_id: int
+    seq: int
+    kind: str
+    keys: tuple[str, ...]
+    title: str
+    fuzzy: str | None = None  # "title|artist", folded
+
+
+@dataclass(slots=True)
+class _Person:
+    entry: PersonEntry
+    parsed: tuple[ParsedName, ...]
+    policy: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHit:
+    entry: PersonEntry
+    policy: Policy
+    visibility: Visibility
+    score: PersonScore
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectHit:
+    record_id: int
+    seq: int
+    kind: str
+    key: str
+    policy: Policy
+    visibility: Visibility
+    score: float = 1.0
+    title: str | None = None
+
+
+class _Postings:
+    """Keys to positions: sorted arrays for the bulk, a dictionary for what came since."""
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.int64)
+        self.values = np.empty(0, dtype=np.int64)
+        self.recent: dict[int, list[int]] = {}
+        self.recent_count = 0
+        self._pending_keys: list[int] = []
+        self._pending_values: list[int] = []
+
+    def add_bulk(self, key: int, value: int) -> None:
+        self._pending_keys.append(key)
+        self._pending_values.append(value)
+
+    def seal(self) -> None:
+        """Sort what `add_bulk` gathered (and any recent entries) into the arrays."""
+        keys = [self.keys, np.fromiter(self._pending_keys, dtype=np.int64)]
+        values = [self.values, np.fromiter(self._pending_values, dtype=np.int64)]
+        if self.recent:
+            flat = [(k, v) for k, vs in self.recent.items() for v in vs]
+            keys.append(np.fromiter((k for k, _ in flat), dtype=np.int64, count=len(flat)))
+            values.append(np.fromiter((v for _, v in flat), dtype=np.int64, count=len(flat)))
+        all_keys = np.concatenate(keys)
+        all_values = np.concatenate(values)
+        order = np.argsort(all_keys, kind="stable")
+        self.keys, self.values = all_keys[order], all_values[order]
+        self._pending_keys, self._pending_values = [], []
+        self.recent = {}
+        self.recent_count = 0
+
+    def add(self, key: int, value: int) -> None:
+        self.recent.setdefault(key, []).append(value)
+        self.recent_count += 1
+
+    def counts(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low = np.searchsorted(self.keys, keys, side="left")
+        high = np.searchsorted(self.keys, keys, side="right")
+        return low, high
+
+    def lookup(self, key: int, cap: int) -> list[int]:
+        low = int(np.searchsorted(self.keys, key, side="left"))
+        high = int(np.searchsorted(self.keys, key, side="right"))
+        found: list[int] = self.values[low:high].tolist() if high - low <= cap else []
+        found += self.recent.get(key, ())
+        return found
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes + self.values.nbytes)
+
+
+@dataclass
+class IndexStats:
+    persons: int = 0
+    objects: int = 0
+    keys: int = 0
+    sequence: int = 0
+    build_seconds: float = 0.0
+    memory_bytes: int = 0
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class ScreeningIndex:
+    """Persons and objects of the shared databases, for screening. Thread-safe for one
+    writer (the follower) and many readers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._persons: list[_Person] = []
+        self._birth = np.empty(0, dtype=np.int32)  # birth codes of the sealed persons
+        self._recent_birth: list[int] = []
+        self._person_keys = _Postings()
+        # objects: columns by position
+        self._object_keys = _Postings()
+        # Columns of compact machine integers: ten million documents fit in ~220 MB.
+        self._obj_record = array("q")
+        self._obj_seq = array("q")
+        self._obj_kind = array("B")
+        self._obj_policy = array("I")
+        self._kinds: list[str] = []
+        self._kind_ids: dict[str, int] = {}
+        self._fuzzy: dict[int, tuple[ObjectEntry, int]] = {}  # record id -> artwork entry
+        self._policies: list[Policy] = []
+        self._policy_ids: dict[Policy, int] = {}
+        self._current: dict[int, int] = {}  # record id -> seq of its current version
+        self.sequence = 0  # the store's change sequence the index is current to
+        self.sealed = False
+
+    # ------------------------------------------------------------ building
+
+    def policy_id(self, policy: Policy) -> int:
+        found = self._policy_ids.get(policy)
+        if found is None:
+            found = len(self._policies)
+            self._policies.append(policy)
+            self._policy_ids[policy] = found
+        return found
+
+    def _kind_id(self, kind: str) -> int:
+        found = self._kind_ids.get(kind)
+        if found is None:
+            found = len(self._kinds)
+            self._kinds.append(kind)
+            self._kind_ids[kind] = found
+        return found
+
+    def add_person(self, entry: PersonEntry, policy: Policy) -> None:
+        parsed = tuple(p for p in (parse_name(n) for n in entry.names) if p.parts)
+        keys: set[str] = set()
+        for name in parsed:
+            keys |= name_keys(name)
+        with self._lock:
+            position = len(self._persons)
+            self._persons.append(_Person(entry, parsed, self.policy_id(policy)))
+            code = birth_code(entry.birth)
+            if self.sealed:
+                self._recent_birth.append(code)
+                for key in keys:
+                    self._person_keys.add(key_hash(key), position)
+            else:
+                self._recent_birth.append(code)
+                for key in keys:
+                    self._person_keys.add_bulk(key_hash(key), position)
+            self._current[entry.record_id] = entry.seq
+
+    def add_object(self, entry: ObjectEntry, policy: Policy) -> None:
+        with self._lock:
+            policy_id = self.policy_id(policy)
+            kind_id = self._kind_id(entry.kind)
+            for key in entry.keys:
+                position = len(self._obj_record)
+                self._obj_record.append(entry.record_id)
+                self._obj_seq.append(entry.seq)
+                self._obj_kind.append(kind_id)
+                self._obj_policy.append(policy_id)
+                if self.sealed:
+                    self._object_keys.add(key_hash(key), position)
+                else:
+                    self._object_keys.add_bulk(key_hash(key), position)
+            if entry.fuzzy:
+                self._fuzzy[entry.record_id] = (entry, policy_id)
+            self._current[entry.record_id] = entry.seq
+
+    def remove(self, record_id: int, seq: int) -> None:
+        """A record expired, was deleted or is no longer screened."""
+        with self._lock:
+            self._current[record_id] = -seq
+            self._fuzzy.pop(record_id, None)
+
+    def seal(self) -> None:
+        """Sort what was added into the arrays: after the build, and now and then after."""
+        with self._lock:
+            self._person_keys.seal()
+            self._object_keys.seal()
+            self._birth = np.concatenate(
+                [self._birth, np.fromiter(self._recent_birth, dtype=np.int32)]
+            )
+            self._recent_birth = []
+            self.sealed = True
+
+    def maybe_merge(self) -> None:
+        if self._person_keys.recent_count + self._object_keys.recent_count >= MERGE_AFTER:
+            self.seal()
+
+    # ------------------------------------------------------------ persons
+
+    def _is_current(self, record_id: int, seq: int) -> bool:
+        return self._current.get(record_id) == seq
+
+    def search_person(
+        self,
+        names: Sequence[str],
+        *,
+        birth: BirthDate | None,
+        nationalities: Sequence[str],
+        gender: str | None,
+        visibility: Callable[[Policy], Visibility],
+        threshold: float,
+        limit: int = 20,
+    ) -> list[PersonHit]:
+        """Persons whose score against the query reaches the threshold, best first, among
+        those the principal may learn of."""
+        query = tuple(p for p in (parse_name(n) for n in names) if p.parts)
+        if not query:
+            return []
+        singles: set[str] = set()
+        multi: set[str] = set()
+        for name in query:
+            for key in name_keys(name):
+                (singles if key[0] == "1" else multi).add(key)
+        counts: dict[int, int] = {}
+        postings = self._person_keys
+        for group, cap in ((multi, KEY_CAP), (singles, SINGLE_KEY_CAP)):
+            if not group:
+                continue
+            hashes = np.fromiter((key_hash(k) for k in group), dtype=np.int64, count=len(group))
+            low, high = postings.counts(hashes)
+            for h, lo, hi in zip(hashes.tolist(), low.tolist(), high.tolist(), strict=True):
+                found: list[int] = postings.values[lo:hi].tolist() if 0 < hi - lo <= cap else []
+                found += postings.recent.get(h, ())
+                for position in found:
+                    counts[position] = counts.get(position, 0) + 1
+        if not counts:
+            return []
+        positions = list(counts)
+        if len(positions) > MAX_SCORED:
+            positions.sort(key=lambda p: -counts[p])
+            positions = positions[:MAX_SCORED]
+        query_code = birth_code(birth)
+        sealed = len(self._birth)
+        hits: dict[int, PersonHit] = {}
+        seen_policy: dict[int, Visibility] = {}
+        for position in positions:
+            code = (
+                int(self._birth[position])
+                if position < sealed
+                else self._recent_birth[position - sealed]
+            )
+            if not could_match_birth(query_code, code):
+                continue
+            person = self._persons[position]
+            entry = person.entry
+            if not self._is_current(entry.record_id, entry.seq):
+                continue
+            seen = seen_policy.get(person.policy)
+            if seen is None:
+                seen = visibility(self._policies[person.policy])
+                seen_policy[person.policy] = seen
+            if seen is Visibility.NONE:
+                continue
+            scored = score_person(
+                query,
+                birth,
+                nationalities,
+                gender,
+                person.parsed,
+                entry.birth,
+                entry.nationalities,
+                entry.gender,
+            )
+            if scored is None or scored.score < threshold:
+                continue
+            previous = hits.get(entry.record_id)
+            if previous is None or previous.score.score < scored.score:
+                hits[entry.record_id] = PersonHit(
+                    entry, self._policies[person.policy], seen, scored
+                )
+        ranked = sorted(hits.values(), key=lambda h: (-h.score.score, h.entry.record_id))
+        return ranked[:limit]
+
+    # ------------------------------------------------------------ objects
+
+    def search_keys(
+        self, keys: Sequence[str], *, visibility: Callable[[Policy], Visibility]
+    ) -> list[list[ObjectHit]]:
+        """For each exact key ("document:FRA:12AB34567"), the current records holding it that
+        the principal may learn of."""
+        if not keys:
+            return []
+        postings = self._object_keys
+        hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.int64, count=len(keys))
+        low, high = postings.counts(hashes)
+        out: list[list[ObjectHit]] = []
+        seen_policy: dict[int, Visibility] = {}
+        for key, h, lo, hi in zip(keys, hashes.tolist(), low.tolist(), high.tolist(), strict=True):
+            found: list[int] = postings.values[lo:hi].tolist() if hi > lo else []
+            found += postings.recent.get(h, ())
+            results: dict[int, ObjectHit] = {}
+            for position in found:
+                record_id = self._obj_record[position]
+                seq = self._obj_seq[position]
+                if not self._is_current(record_id, seq) or record_id in results:
+                    continue
+                policy_id = self._obj_policy[position]
+                seen = seen_policy.get(policy_id)
+                if seen is None:
+                    seen = visibility(self._policies[policy_id])
+                    seen_policy[policy_id] = seen
+                if seen is Visibility.NONE:
+                    continue
+                results[record_id] = ObjectHit(
+                    record_id,
+                    seq,
+                    self._kinds[self._obj_kind[position]],
+                    key,
+                    self._policies[policy_id],
+                    seen,
+                )
+            out.append(sorted(results.values(), key=lambda h: h.record_id))
+        return out
+
+    def search_artwork(
+        self,
+        title: str,
+        artist: str | None,
+        *,
+        visibility: Callable[[Policy], Visibility],
+        threshold: float,
+        limit: int = 20,
+    ) -> list[ObjectHit]:
+        """Works of art whose title (and artist, when given) are alike, scored 0 to 1."""
+        wanted_title = fold_name(title)
+        wanted_artist = fold_name(artist) if artist else ""
+        hits: list[ObjectHit] = []
+        for entry, policy_id in list(self._fuzzy.values()):
+            if not self._is_current(entry.record_id, entry.seq) or not entry.fuzzy:
+                continue
+            known_title, _, known_artist = entry.fuzzy.partition("|")
+            score = fuzz.token_sort_ratio(wanted_title, known_title) / 100
+            if wanted_artist and known_artist:
+                score = 0.7 * score + 0.3 * fuzz.token_sort_ratio(wanted_artist, known_artist) / 100
+            if score < threshold:
+                continue
+            seen = visibility(self._policies[policy_id])
+            if seen is Visibility.NONE:
+                continue
+            hits.append(
+                ObjectHit(
+                    entry.record_id,
+                    entry.seq,
+                    entry.kind,
+                    "artwork",
+                    self._policies[policy_id],
+                    seen,
+                    round(score, 4),
+                    entry.title,
+                )
+            )
+        hits.sort(key=lambda h: (-h.score, h.record_id))
+        return hits[:limit]
+
+    # ------------------------------------------------------------ figures
+
+    def person_entries(self) -> Iterable[tuple[PersonEntry, Policy]]:
+        """The current person entries (for a MIND package)."""
+        for person in self._persons:
+            entry = person.entry
+            if self._is_current(entry.record_id, entry.seq):
+                yield entry, self._policies[person.policy]
+
+    def stats(self) -> IndexStats:
+        live = sum(1 for seq in self._current.values() if seq > 0)
+        return IndexStats(
+            persons=len(self._persons),
+            objects=len(self._obj_record),
+            keys=len(self._person_keys.keys) + len(self._object_keys.keys),
+            sequence=self.sequence,
+            memory_bytes=self._person_keys.nbytes + self._object_keys.nbytes,
+            extra={"live_records": float(live)},
+        )
+
+
+__all__ = [
+    "Grant",
+    "IndexStats",
+    "ObjectEntry",
+    "ObjectHit",
+    "PersonEntry",
+    "PersonHit",
+    "Policy",
+    "ScreeningIndex",
+    "Visibility",
+    "key_hash",
+]

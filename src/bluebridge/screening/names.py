@@ -1,0 +1,764 @@
+"""Names across scripts: normalisation, romanisation, the keys the screening index looks
+candidates up by, and the one scorer that compares two names and explains its score.
+
+A name goes through these steps:
+
+1. Unicode NFKC, case folding; titles and honorifics dropped ("Dr", "Sheikh", "Mme").
+2. Its script detected (ISO 15924) and the name split into parts: on spaces, hyphens and
+   punctuation; a Chinese, Japanese or Korean name written without spaces is split into
+   family name and given name.
+3. Each part romanised into one or more Latin forms: ICU's BGN/PCGN or UNGEGN transforms
+   where they exist (Cyrillic, Greek, Hebrew, Korean...), pypinyin for Han, anyascii for any
+   other script and as a second opinion; Latin diacritics folded both ways (Müller gives
+   "muller" and "mueller", as ICAO 9303 writes it in the machine-readable zone).
+4. Arabic articles and compounds made regular: "al-", "el-" and "ال" are particles; "Abd al
+   Rahman", "Abdul Rahman" and "Abdelrahman" become one part "abdrahman".
+5. Each Latin form gets a consonant skeleton: vowels, h, w and y dropped, letters that the
+   conventions swap for one another put into one class (b p f v; t d; k g q c; s z j and the
+   sh/ch/zh/ts sounds; l r). Scripts that do not write short vowels (Arabic, Hebrew) and the
+   many spellings of one name meet there: Mohammed, Muhammad, Mohamed and محمد all give
+   "MMT".
+
+Two names are compared by aligning their parts regardless of order: each part of one is
+paired with the most similar part of the other (exact form, same skeleton, or string
+similarity on the Latin forms and on the skeletons), and the score is the weighted share of
+aligned parts, parts left over on either side lowering it. See docs/screening.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from bluebridge.records.kinds.persons import detect_script
+
+try:  # PyICU is a dependency; the guard keeps a broken ICU build from taking screening down
+    import icu
+
+    _HAVE_ICU = True
+except ImportError:  # pragma: no cover - exercised only where the ICU build failed
+    _HAVE_ICU = False
+
+# ---------------------------------------------------------------- vocabulary
+
+# Titles and honorifics: dropped before matching.
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "sheikh",
+        "shaikh",
+        "sheik",
+        "shaykh",
+        "sayyid",
+        "sayed",
+        "syed",
+        "haji",
+        "hajji",
+        "hadji",
+        "hajj",
+        "mme",
+        "mlle",
+        "madame",
+        "mademoiselle",
+        "monsieur",
+        "herr",
+        "frau",
+        "sr",
+        "sra",
+        "srta",
+        "senor",
+        "senora",
+        "don",
+        "dona",
+        "dom",
+        "gen",
+        "general",
+        "col",
+        "colonel",
+        "capt",
+        "captain",
+        "maj",
+        "major",
+        "lt",
+        "sgt",
+        "imam",
+        "mullah",
+        "mufti",
+        "hon",
+        "rev",
+        "father",
+        "jr",
+        "junior",
+        "snr",
+        "ii",
+        "iii",
+        "iv",
+        "esq",
+    ]
+)
+# Particles: kept as parts of little weight (they are often left out or attached).
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "az",
+        "an",
+        "ash",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "bent",
+        "abu",
+        "abou",
+        "umm",
+        "um",
+        "ould",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "st",
+        "zu",
+        "ter",
+        "ten",
+        "y",
+        "e",
+    ]
+)
+# "Abd" followed by an article, written as one part or two: Abd al, Abdul, Abdel, Abdoul...
+_ABD = re.compile(r"^(?:abd|abdu|abdo|abdou)(?:al|el|ul|ol|ar|er|ur|as|es|us|an|en|un|)$")
+_ABD_JOINED = re.compile(
+    r"^(?:abd|abdu|abdo|abdou)(?:al|el|ul|ol|ar|er|ur|as|es|us|an|en|un|ad|ed|ud|u|)"
+    r"([bcdfghjklmnpqrstvwxz][a-z]{2,})$"
+)
+# Arabic article written joined in Latin ("Alhassan", "Elsayed"): a second form without it.
+_ARTICLE_JOINED = re.compile(r"^(?:al|el)([bcdfghjklmnpqrstvwxz][a-z]{3,})$")
+
+# Chinese compound family names (two characters); any other Han name's family name is one.
+_HAN_COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "歐陽",
+        "司馬",
+        "諸葛",
+        "東方",
+        "長孫",
+    ]
+)
+# Korean family names whose passport spellings are not what romanisation gives.
+_KOREAN_SURNAMES: dict[str, tuple[str, ...]] = {
+    "김": ("kim", "gim"),
+    "이": ("lee", "yi", "rhee", "i", "ri"),
+    "리": ("lee", "ri", "rhee"),
+    "박": ("park", "pak", "bak"),
+    "정": ("jung", "jeong", "chung"),
+    "최": ("choi", "choe"),
+    "강": ("kang", "gang"),
+    "조": ("cho", "jo"),
+    "윤": ("yoon", "yun"),
+    "장": ("jang", "chang"),
+    "임": ("lim", "im", "rim"),
+    "한": ("han",),
+    "오": ("oh", "o"),
+    "서": ("seo", "suh"),
+    "신": ("shin", "sin"),
+    "권": ("kwon", "gwon"),
+    "황": ("hwang",),
+    "안": ("ahn", "an"),
+    "송": ("song",),
+    "류": ("ryu", "yoo", "yu"),
+    "유": ("yoo", "yu"),
+    "전": ("jeon", "jun", "chun"),
+    "홍": ("hong",),
+    "고": ("ko", "go"),
+    "문": ("moon", "mun"),
+    "손": ("son", "sohn"),
+    "양": ("yang",),
+    "배": ("bae",),
+    "백": ("baek", "paik", "baik"),
+    "허": ("heo", "huh"),
+    "남": ("nam",),
+    "노": ("noh", "roh", "no"),
+    "하": ("ha",),
+    "곽": ("kwak",),
+    "성": ("sung", "seong"),
+    "차": ("cha",),
+    "주": ("joo", "ju"),
+    "우": ("woo", "u"),
+    "구": ("koo", "gu"),
+    "민": ("min",),
+    "진": ("jin",),
+    "나": ("na", "ra"),
+    "지": ("ji",),
+    "엄": ("eom", "um"),
+    "채": ("chae",),
+    "원": ("won",),
+    "천": ("cheon", "chun"),
+    "방": ("bang",),
+    "공": ("kong", "gong"),
+    "현": ("hyun", "hyeon"),
+}
+# Transforms by script: ICU's BGN/PCGN and UNGEGN romanisations, close to passport spellings.
+_ICU_TRANSFORMS = {
+    "Cyrl": "Russian-Latin/BGN",
+    "Grek": "Greek-Latin/UNGEGN",
+    "Hebr": "Hebrew-Latin/BGN",
+    "Arab": "Arabic-Latin",
+    "Hang": "Korean-Latin/BGN",
+    "Kore": "Korean-Latin/BGN",
+    "Kana": "Katakana-Latin/BGN",
+    "Hira": "Hiragana-Latin",
+    "Jpan": "Katakana-Latin/BGN",
+    "Deva": "Devanagari-Latin",
+    "Thai": "Thai-Latin",
+    "Armn": "Armenian-Latin/BGN",
+    "Geor": "Georgian-Latin/BGN",
+}
+_HAN = frozenset({"Hani", "Jpan", "Kore"})
+_UNSPACED = frozenset({"Hani", "Hang", "Kore", "Jpan", "Kana", "Hira", "Thai"})
+_GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+_SPLIT = re.compile(r"[\s,;:/\\.()\[\]{}\"“”«»_+*&]+")
+_APOSTROPHES = re.compile(r"[’'`ʼʻʿʾ´‘]")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+# ---------------------------------------------------------------- skeletons
+
+
+def skeleton(latin: str) -> str:
+    """The consonant skeleton of a Latin form: vowels, h, w and y dropped, the consonants put
+    into classes (B: b p f v; T: t d; K: k g q c x; S: s z j ch sh zh ts; L: l r; M; N)."""
+    out: list[str] = []
+    text = latin.lower()
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        nxt = text[i + 1] if i + 1 < n else ""
+        if c in "aeiouyhw":
+            i += 1
+            continue
+        if c == nxt:  # a doubled letter counts once
+            i += 1
+            continue
+        code = ""
+        if c in "bpfv":
+            code = "B"
+        elif c in "td":
+            code = "S" if c == "t" and nxt in "sz" else "T"
+            if code == "S":
+                i += 1
+        elif c == "c":
+            if nxt == "h":
+                code = "S"
+            elif nxt == "k":
+                code = "K"
+                i += 1
+            elif nxt in "eiy":
+                code = "S"
+            else:
+                code = "K"
+        elif c in "kgq":
+            code = "K"
+        elif c == "x":
+            out.append("K")
+            code = "S"
+        elif c in "szj":
+            code = "S"
+            if c == "s" and text.startswith("ch", i + 1):  # German "sch"
+                i += 2
+        elif c in "lr":
+            code = "L"
+        elif c == "m":
+            code = "M"
+        elif c == "n":
+            code = "N"
+        if code:
+            out.append(code)
+        i += 1
+    # letters of one class side by side in the Latin spelling (ks, dt, ...) are one sound
+    # there, but the Arabic and Hebrew spellings keep them: do not collapse further.
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- romanisation
+
+
+@lru_cache(maxsize=64)
+def _transliterator(transform_id: str) -> object | None:
+    if not _HAVE_ICU:  # pragma: no cover
+        return None
+    return icu.Transliterator.createInstance(f"{transform_id}; Latin-ASCII")  # type: ignore[no-any-return]
+
+
+def _ascii_letters(value: str) -> str:
+    return _NOT_LETTER.sub("", value.lower())
+
+
+def _fold_latin(part: str) -> list[str]:
+    """Latin forms of a part in the Latin script: diacritics dropped, and German umlauts as
+    "ae oe ue" too."""
+    forms = [_ascii_letters(anyascii(part))]
+    if any(ch in part for ch in "äöüÄÖÜ"):
+        forms.append(_ascii_letters(anyascii(part.translate(_GERMAN_UMLAUTS))))
+    return forms
+
+
+def _han_readings(part: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(part, style=Style.NORMAL, errors="ignore")
+    return [_ascii_letters("".join(syllables))]
+
+
+@lru_cache(maxsize=200_000)
+def romanise(part: str, script: str) -> tuple[str, ...]:
+    """The Latin forms of one name part written in a script, lower-case ASCII letters only,
+    best first; empty when nothing Latin can be made of it."""
+    forms: list[str] = []
+    if script in ("Latn", "Zyyy"):
+        forms = _fold_latin(part)
+    elif script in ("Hang", "Kore") and part in _KOREAN_SURNAMES:
+        forms = list(_KOREAN_SURNAMES[part])
+    elif script == "Hani" or (script in _HAN and any(_is_han(c) for c in part)):
+        forms = _han_readings(part)
+    else:
+        transform = _ICU_TRANSFORMS.get(script)
+        if transform is not None:
+            transliterator = _transliterator(transform)
+            if transliterator is not None:
+                forms.append(_ascii_letters(transliterator.transliterate(part)))  # type: ignore[attr-defined]
+        forms.append(_ascii_letters(anyascii(part)))
+    seen: dict[str, None] = {}
+    for form in forms:
+        if form:
+            seen.setdefault(form, None)
+    return tuple(seen)
+
+
+def _is_han(char: str) -> bool:
+    return "CJK" in unicodedata.name(char, "")
+
+
+# ---------------------------------------------------------------- parts
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a name: what was written, its Latin forms and skeletons, its weight."""
+
+    text: str  # as written (case-folded)
+    forms: tuple[str, ...]  # Latin forms, best first
+    skeletons: tuple[str, ...]  # consonant skeletons of the forms (distinct)
+    particle: bool = False
+    initial: bool = False
+    vowels: bool = True  # False where the script leaves short vowels unwritten (Arabic, Hebrew)
+
+    @property
+    def weight(self) -> float:
+        if self.particle:
+            return 0.2
+        if self.initial:
+            return 0.5
+        return 1.0
+
+    @property
+    def latin(self) -> str:
+        return self.forms[0] if self.forms else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A name made ready for matching: its script and its parts."""
+
+    original: str
+    script: str
+    parts: tuple[Part, ...]
+
+    @property
+    def core(self) -> tuple[Part, ...]:
+        """The parts that carry the name (not particles)."""
+        return tuple(p for p in self.parts if not p.particle)
+
+    def latin(self) -> str:
+        return " ".join(p.latin for p in self.parts)
+
+
+_ARABIC_ABD = "\u0639\u0628\u062f"  # عبد
+_UNVOWELLED = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
+
+
+def _make_part(
+    text: str, forms: Iterable[str], *, script: str = "Latn", particle: bool = False
+) -> Part | None:
+    distinct = tuple(dict.fromkeys(f for f in forms if f))
+    if not distinct:
+        return None
+    skeletons = tuple(dict.fromkeys(skeleton(f) for f in distinct))
+    initial = len(distinct[0]) == 1 and not particle
+    return Part(
+        text=text,
+        forms=distinct,
+        skeletons=skeletons,
+        particle=particle,
+        initial=initial,
+        vowels=script not in _UNVOWELLED,
+    )
+
+
+def _split_unspaced(token: str, script: str) -> list[str]:
+    """A CJK name written without a space: family name, then given name."""
+    letters = [c for c in token if not unicodedata.category(c).startswith("P")]
+    word = "".join(letters)
+    if script in ("Hani", "Jpan", "Kore") and all(_is_han(c) for c in word):
+        if len(word) >= 3 and word[:2] in _HAN_COMPOUND_SURNAMES:
+            return [word[:2], word[2:]]
+        if 2 <= len(word) <= 4:
+            return [word[:1], word[1:]]
+    if script in ("Hang", "Kore") and 2 <= len(word) <= 4 and not any(_is_han(c) for c in word):
+        return [word[:1], word[1:]]
+    return [word]
+
+
+def _strip_arabic_article(token: str) -> tuple[str, bool]:
+    if token.startswith("ال") and len(token) > 3:
+        return token[2:], True
+    return token, False
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(value: str) -> ParsedName:
+    """Normalise a name in any script into parts ready for matching (see the module doc)."""
+    text = unicodedata.normalize("NFKC", value).casefold()
+    script = detect_script(text)
+    text = _APOSTROPHES.sub("", text) if script in ("Latn", "Zyyy") else text
+    words: list[str] = []
+    for chunk in _SPLIT.split(text):
+        if not chunk:
+            continue
+        for piece in chunk.split("-"):  # hyphenated: Jean-Pierre, al-Hassan
+            piece = piece.strip("'’-")
+            if piece:
+                words.append(piece)
+    if script in _UNSPACED and len(words) == 1:
+        words = _split_unspaced(words[0], script)
+    parts: list[Part] = []
+    pending_abd = False
+    for word in words:
+        part_script = script if script not in ("Zyyy",) else detect_script(word)
+        if part_script == "Zyyy" and not any(c.isalpha() for c in word):
+            continue
+        had_article = False
+        if part_script == "Arab":
+            word, had_article = _strip_arabic_article(word)
+        forms = list(romanise(word, part_script))
+        if not forms:
+            continue
+        head = forms[0]
+        if head in TITLES and len(words) > 1:
+            continue
+        if had_article and not pending_abd:
+            parts.append(Part(text="al", forms=("al",), skeletons=("L",), particle=True))
+        if pending_abd and parts:
+            # "Abd al Rahman": the article and the next part make one part with "abd".
+            previous = parts.pop()
+            if head in PARTICLES:
+                parts.append(previous)
+                continue
+            forms = ["abd" + f for f in forms]
+            word = previous.text + " " + word
+            pending_abd = False
+        elif _ABD.match(head) or (part_script == "Arab" and word == _ARABIC_ABD):
+            pending_abd = True
+            part = _make_part(word, ["abd"], script=part_script)
+            if part is not None:
+                parts.append(part)
+            continue
+        else:
+            joined = _ABD_JOINED.match(head)
+            if joined:
+                forms = ["abd" + joined.group(1), *forms]
+            else:
+                article = _ARTICLE_JOINED.match(head)
+                if article and part_script == "Latn":
+                    forms = [*forms, article.group(1)]
+        part = _make_part(
+            word, forms, script=part_script, particle=head in PARTICLES and len(words) > 1
+        )
+        if part is not None:
+            parts.append(part)
+    return ParsedName(original=value, script=script, parts=tuple(parts))
+
+
+# ---------------------------------------------------------------- index keys
+
+
+def name_keys(name: ParsedName) -> set[str]:
+    """The keys a name is found by in the screening index: each core part's skeleton alone,
+    each pair of parts' skeletons (in any order), and each part's skeleton with the first two
+    classes of another part's (so that a typo in one part still finds the name)."""
+    core = [p for p in name.core if not p.initial] or list(name.core)
+    keys: set[str] = set()
+    sets = [_part_codes(p) for p in core]
+    for codes in sets:
+        for code in codes:
+            keys.add("1" + code)
+    for i, first in enumerate(sets):
+        for j, second in enumerate(sets):
+            if i == j:
+                continue
+            for a in first:
+                for b in second:
+                    if i < j:
+                        keys.add("2" + min(a, b) + "|" + max(a, b))
+                    keys.add("3" + a + "|" + b[:2])
+    return keys
+
+
+def _part_codes(part: Part) -> tuple[str, ...]:
+    """A part's skeletons, or its form when the skeleton is empty (Lee/Yi/I, Oh, Eo)."""
+    return tuple(s if s else "~" + f for s, f in zip(part.skeletons, part.forms, strict=False))
+
+
+# ---------------------------------------------------------------- comparing
+
+
+@dataclass(frozen=True, slots=True)
+class PartMatch:
+    """Two parts aligned: how they matched and how similar they are (0 to 1)."""
+
+    query: str
+    candidate: str
+    how: str  # "exact", "skeleton", "similar", "initial", "joined"
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    """The score of two names and why: the parts aligned and the parts left over."""
+
+    score: float
+    matches: tuple[PartMatch, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_candidate: tuple[str, ...]
+
+    def explain(self) -> list[str]:
+        lines = [
+            f"{m.query} ~ {m.candidate}: {m.how} ({m.similarity:.2f})"
+            for m in sorted(self.matches, key=lambda m: -m.similarity)
+        ]
+        if self.unmatched_query:
+            lines.append("not in the candidate's name: " + ", ".join(self.unmatched_query))
+        if self.unmatched_candidate:
+            lines.append("not in the query: " + ", ".join(self.unmatched_candidate))
+        return lines
+
+
+MIN_PART_SIMILARITY = 0.78  # below this two parts are not taken as the same part
+UNMATCHED_WEIGHT = 0.4  # a part left over on either side counts as a zero at this weight
+
+
+@lru_cache(maxsize=1 << 18)
+def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
+    """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
+    name spelt two ways), a skeleton one consonant off (a typo), or an initial."""
+    if a.initial or b.initial:
+        if a.latin[:1] == b.latin[:1]:
+            return 0.9, "initial"
+        return 0.0, "initial"
+    spelling = 0.0
+    for fa in a.forms:
+        for fb in b.forms:
+            if fa == fb:
+                return 1.0, "exact"
+            spelling = max(spelling, JaroWinkler.normalized_similarity(fa, fb))
+    best, how = spelling * 0.95, "similar"
+    both_vowelled = a.vowels and b.vowels
+    for sa in a.skeletons:
+        for sb in b.skeletons:
+            if not sa or not sb:
+                continue
+            if sa == sb:
+                # One name spelt two ways. Where both scripts write vowels the vowels still
+                # tell names apart (John, Jane); Arabic and Hebrew do not write them.
+                value = 0.5 + 0.45 * spelling if both_vowelled else 0.92 + 0.06 * spelling
+                how_here = "skeleton"
+            elif min(len(sa), len(sb)) >= 3 and Levenshtein.distance(sa, sb, score_cutoff=1) <= 1:
+                value = 0.5 + 0.4 * spelling if both_vowelled else 0.8 + 0.1 * spelling
+                how_here = "similar"
+            else:
+                continue
+            if value > best:
+                best, how = value, how_here
+    return min(best, 0.99), how
+
+
+def _joined(parts: Sequence[Part]) -> Part:
+    """Two neighbouring parts as one (Min Jun as Minjun, Abdul Aziz as Abdulaziz)."""
+    forms = ["".join(p.latin for p in parts)]
+    skeletons = (skeleton(forms[0]),)
+    return Part(
+        text=" ".join(p.text for p in parts),
+        forms=tuple(forms),
+        skeletons=skeletons,
+        vowels=all(p.vowels for p in parts),
+    )
+
+
+def _units(parts: Sequence[Part]) -> list[tuple[tuple[int, ...], Part]]:
+    """Each part alone, and each two neighbouring core parts joined."""
+    units: list[tuple[tuple[int, ...], Part]] = [((i,), p) for i, p in enumerate(parts)]
+    for i in range(len(parts) - 1):
+        if not (parts[i].particle or parts[i + 1].particle or parts[i].initial):
+            units.append(((i, i + 1), _joined(parts[i : i + 2])))
+    return units
+
+
+def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
+    """Align the parts of two parsed names, whatever their order, and score the alignment.
+
+    Each part of the query is paired with the most alike part of the candidate, best pairs
+    first (two neighbouring parts may pair with one written together). The score is the
+    weighted mean similarity of the paired parts, with the parts left over on either side
+    counted as zeros at a lower weight (a middle name missing costs less than a wrong one)."""
+    q_parts = query.parts
+    c_parts = candidate.parts
+    if not q_parts or not c_parts:
+        return NameComparison(
+            0.0, (), tuple(p.text for p in q_parts), tuple(p.text for p in c_parts)
+        )
+    pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], Part, Part, str]] = []
+    for qi, qp in _units(q_parts):
+        for ci, cp in _units(c_parts):
+            if len(qi) == 2 and len(ci) == 2:
+                continue
+            if qp.particle != cp.particle:
+                continue
+            similarity, how = _part_similarity(qp, cp)
+            if similarity < MIN_PART_SIMILARITY:
+                continue
+            if len(qi) + len(ci) == 3:
+                how = "joined"
+            # Prefer the pair covering more parts when equally alike (Min Jun ~ Minjun).
+            pairs.append((similarity, len(qi) + len(ci), qi, ci, qp, cp, how))
+    pairs.sort(key=lambda item: (-item[0], -item[1]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    matches: list[PartMatch] = []
+    q_sim = [0.0] * len(q_parts)
+    c_sim = [0.0] * len(c_parts)
+    for similarity, _, qi, ci, qp, cp, how in pairs:
+        if used_q.intersection(qi) or used_c.intersection(ci):
+            continue
+        used_q.update(qi)
+        used_c.update(ci)
+        matches.append(PartMatch(qp.text, cp.text, how, round(similarity, 4)))
+        for i in qi:
+            q_sim[i] = similarity
+        for j in ci:
+            c_sim[j] = similarity
+    numerator = 0.0
+    denominator = 0.0
+    for parts, sims in ((q_parts, q_sim), (c_parts, c_sim)):
+        for part, sim in zip(parts, sims, strict=True):
+            if sim > 0:
+                numerator += part.weight * sim
+                denominator += part.weight
+            else:
+                denominator += UNMATCHED_WEIGHT * part.weight
+    score = numerator / denominator if denominator else 0.0
+    core_matched = sum(
+        1 for i in used_q if not q_parts[i].particle and not q_parts[i].initial
+    ) + 0.5 * sum(1 for i in used_q if q_parts[i].initial)
+    if min(len(query.core), len(candidate.core)) >= 2 and core_matched < 2:
+        # One shared part (a common given or family name) does not make the same name.
+        score = min(score, 0.6 if core_matched < 1.5 else 0.75)
+    left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
+    left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
+    return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
+
+
+def compare_names(query: str, candidate: str) -> NameComparison:
+    """Compare two names in any scripts: a score between 0 and 1 and its explanation. The
+    portal, the API, the index and every other module use this one scorer."""
+    return compare_parsed(parse_name(query), parse_name(candidate))
+
+
+def best_comparison(
+    query: ParsedName, candidates: Iterable[ParsedName]
+) -> tuple[NameComparison, ParsedName] | None:
+    """The best of a person's names against a query name."""
+    best: tuple[NameComparison, ParsedName] | None = None
+    for candidate in candidates:
+        comparison = compare_parsed(query, candidate)
+        if best is None or comparison.score > best[0].score:
+            best = (comparison, candidate)
+    return best
+
+
+__all__ = [
+    "NameComparison",
+    "ParsedName",
+    "Part",
+    "PartMatch",
+    "best_comparison",
+    "compare_names",
+    "compare_parsed",
+    "name_keys",
+    "parse_name",
+    "romanise",
+    "skeleton",
+]
