@@ -68,6 +68,16 @@ class Settings(BaseSettings):
         default=False, description="Run the retention job in this process (`serve` turns it on)."
     )
 
+    screening_threshold: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="The lowest score screening reports as a hit (docs/screening.md).",
+    )
+    mind_package_days: int = Field(
+        default=3, ge=1, le=30, description="Days an offline copy (MIND package) is valid."
+    )
+
     default_language: Literal["ar", "en", "es", "fr"] = "en"
     log_level: str = "INFO"
 

@@ -10,7 +10,9 @@ the content. A record that is not active (expired, deleted) is seen by nobody.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
@@ -105,6 +107,30 @@ class AccessPolicy(BaseModel):
         )
 
 
+class GrantLike(Protocol):
+    @property
+    def grant_type(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+
+
+class Governed(Protocol):
+    """What the rule reads of a record: a stored record, or a screening index's entry."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def owner_agency_id(self) -> int: ...
+    @property
+    def owner_country(self) -> str | None: ...
+    @property
+    def access_mode(self) -> str: ...
+    @property
+    def grants(self) -> Iterable[GrantLike]: ...
+    @property
+    def handling_codes(self) -> Iterable[str]: ...
+
+
 class Sight(StrEnum):
     """How much of a record a principal sees."""
 
@@ -196,7 +222,7 @@ def visible_filter(principal: Principal) -> ColumnElement[bool]:
     return or_(content_filter(principal), metadata_filter(principal))
 
 
-def sight(principal: Principal, record: Record) -> Sight:
+def sight(principal: Principal, record: Governed) -> Sight:
     """How much of one record the principal sees; the same rule as the filters above."""
     if record.status != ACTIVE:
         return Sight.NONE
@@ -224,7 +250,7 @@ def sight(principal: Principal, record: Record) -> Sight:
         if (
             mode == AccessMode.LISTED.value
             and grants.intersection(_grant_terms(principal))
-            and handling.shown_to(principal, record.handling_codes or [])
+            and handling.shown_to(principal, list(record.handling_codes or []))
         ):
             return Sight.FULL
     if principal.has_role(Role.DATA_PROTECTION_OFFICER):

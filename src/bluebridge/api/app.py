@@ -25,6 +25,7 @@ from bluebridge.members import api as members_api
 from bluebridge.records import api as records_api
 from bluebridge.records import transfer_api
 from bluebridge.runtime import Runtime
+from bluebridge.screening import api as screening_api
 from bluebridge.settings import Settings
 from bluebridge.web import imports as web_imports
 from bluebridge.web import records as web_records
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # Before the records routes, whose /records/{kind}/{record_id} would take ".../export".
     app.include_router(transfer_api.router, prefix=API_PREFIX)
     app.include_router(records_api.router, prefix=API_PREFIX)
+    app.include_router(screening_api.router, prefix=API_PREFIX)
     app.include_router(web_routes.router)
     app.include_router(web_imports.router)  # before /records/{kind}/{record_id}
     app.include_router(web_records.router)

@@ -59,7 +59,7 @@ def key_hash(value: str) -> int:
     return hash(value) & MASK
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Grant:
     grant_type: str
     value: str
