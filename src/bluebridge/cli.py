@@ -40,6 +40,14 @@ app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(records_app, name="records")
 
+
+def _register_screening() -> None:
+    from bluebridge.screening.cli import mind_app, screen_command
+
+    app.command("screen")(screen_command)
+    app.add_typer(mind_app, name="mind")
+
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -592,6 +600,8 @@ def records_export(
             partial.unlink(missing_ok=True)
     console.print(f"wrote {out} ({written} characters)")
 
+
+_register_screening()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

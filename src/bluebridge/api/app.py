@@ -30,6 +30,7 @@ from bluebridge.settings import Settings
 from bluebridge.web import imports as web_imports
 from bluebridge.web import records as web_records
 from bluebridge.web import routes as web_routes
+from bluebridge.web import screening as web_screening
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(screening_api.router, prefix=API_PREFIX)
     app.include_router(web_routes.router)
     app.include_router(web_imports.router)  # before /records/{kind}/{record_id}
+    app.include_router(web_screening.router)
     app.include_router(web_records.router)
     web_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -6,6 +6,7 @@ of hits made offline by a border post (MIND)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -298,3 +299,56 @@ def acknowledge(
     hit_id: Annotated[int, Path(ge=1, le=2**53)],
 ) -> HitOut:
     return hit_out(service.acknowledge_hit(session, principal=principal, hit_id=hit_id))
+
+
+class OfflineHitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    record_id: int = Field(ge=1, le=2**53)
+    score: float | None = Field(default=None, ge=0, le=1)
+    query: dict[str, Any] = Field(default_factory=dict)
+    explanation: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
+    screened_at: dt.datetime
+    place: str | None = Field(default=None, max_length=200)
+
+
+class OfflineHitsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hits: list[OfflineHitIn] = Field(min_length=1, max_length=1000)
+
+
+class OfflineHitsOut(BaseModel):
+    stored: int
+    refused: list[int] = Field(description="records the post may not learn of (any more)")
+
+
+@router.post(
+    "/mind/hits",
+    response_model=OfflineHitsOut,
+    summary="Upload hits made offline at a border post (MIND)",
+)
+def upload_offline_hits(
+    body: OfflineHitsIn, principal: ApiPrincipal, session: DbSession
+) -> OfflineHitsOut:
+    from bluebridge.screening import mind
+
+    if len(json.dumps([h.query for h in body.hits])) > 2_000_000:
+        raise InvalidInput.on("hits", "the queries are too large")
+    now = dt.datetime.now(dt.UTC)
+    hits = []
+    for position, item in enumerate(body.hits):
+        when = item.screened_at
+        if when.tzinfo is None:
+            raise InvalidInput.on(f"hits[{position}].screened_at", "needs a time zone")
+        if when > now + dt.timedelta(minutes=5):
+            raise InvalidInput.on(f"hits[{position}].screened_at", "is in the future")
+        hits.append(
+            mind.OfflineHit(
+                item.record_id, item.score, item.query, item.explanation, when, item.place
+            )
+        )
+    stored, refused = mind.upload_hits(session, principal=principal, hits=hits)
+    return OfflineHitsOut(stored=stored, refused=refused)
