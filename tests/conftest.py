@@ -134,6 +134,7 @@ def runtime(settings: Settings, store_kind: str) -> Iterator[Runtime]:
     if store_kind == "postgresql":
         _truncate_and_reseed(runtime)
     yield runtime
+    runtime.stop()
     runtime.engine.dispose()
 
 

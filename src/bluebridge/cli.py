@@ -128,6 +128,7 @@ def serve(
     logging.basicConfig(level=settings.log_level.upper())
     # The workers (separate processes) read their settings from the environment.
     os.environ["BLUEBRIDGE_RUN_RETENTION_JOB"] = "true"
+    os.environ["BLUEBRIDGE_SCREENING_WARM_START"] = "true"
     runtime.engine.dispose()
     uvicorn.run(
         "bluebridge.api.asgi:app",

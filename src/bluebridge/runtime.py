@@ -34,3 +34,8 @@ class Runtime:
         from bluebridge.screening.service import Screening
 
         return Screening(self.engine)
+
+    def stop(self) -> None:
+        """Stop this process's background work (the screening index's follower)."""
+        if "screening" in self.__dict__:
+            self.screening.stop()

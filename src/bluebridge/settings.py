@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         le=1,
         description="The lowest score screening reports as a hit (docs/screening.md).",
     )
+    screening_warm_start: bool = Field(
+        default=False,
+        description="Build the screening index when the server starts (`serve` turns it on).",
+    )
     mind_package_days: int = Field(
         default=3, ge=1, le=30, description="Days an offline copy (MIND package) is valid."
     )

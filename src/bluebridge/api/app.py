@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -61,9 +62,16 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
         task = None
         if runtime.settings.run_retention_job:
             task = asyncio.create_task(_retention_loop(runtime))
+        if runtime.settings.screening_warm_start:
+            # Build the screening index now, beside the server: the first border check
+            # should not wait for it (a check made while it builds waits, never misses).
+            threading.Thread(
+                target=runtime.screening.start, name="screening-build", daemon=True
+            ).start()
         try:
             yield
         finally:
+            runtime.stop()
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

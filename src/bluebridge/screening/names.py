@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -255,7 +256,7 @@ _KOREAN_SURNAMES: dict[str, tuple[str, ...]] = {
 _ICU_TRANSFORMS = {
     "Cyrl": "Russian-Latin/BGN",
     "Grek": "Greek-Latin/UNGEGN",
-    "Hebr": "Hebrew-Latin/BGN",
+    "Hebr": "Hebrew-Latin",  # the BGN variant leaves an unpointed shin as it is
     "Arab": "Arabic-Latin",
     "Hang": "Korean-Latin/BGN",
     "Kore": "Korean-Latin/BGN",
@@ -375,6 +376,8 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         forms = list(_KOREAN_SURNAMES[part])
     elif script == "Hani" or (script in _HAN and any(_is_han(c) for c in part)):
         forms = _han_readings(part)
+    elif script == "Deva":
+        forms = [_devanagari(part), _ascii_letters(anyascii(part))]
     else:
         transform = _ICU_TRANSFORMS.get(script)
         if transform is not None:
@@ -387,6 +390,28 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         if form:
             seen.setdefault(form, None)
     return tuple(seen)
+
+
+def _devanagari(part: str) -> str:
+    """Hindi as names are spelt in Latin: ś and ṣ as "sh", and the inherent vowel of the last
+    consonant not spoken (schwa deletion: राहुल is Rahul, not Rahula)."""
+    transliterator = _transliterator_raw("Devanagari-Latin")
+    if transliterator is None:  # pragma: no cover
+        return _ascii_letters(anyascii(part))
+    latin = transliterator.transliterate(part)
+    latin = latin.replace("ś", "sh").replace("ṣ", "sh").replace("Ś", "sh").replace("Ṣ", "sh")
+    latin = _ascii_letters(anyascii(latin))
+    last = part[-1:] if part else ""
+    if latin.endswith("a") and last and unicodedata.category(last) == "Lo" and len(latin) > 2:
+        latin = latin[:-1]
+    return latin
+
+
+@lru_cache(maxsize=8)
+def _transliterator_raw(transform_id: str) -> Any:
+    if not _HAVE_ICU:  # pragma: no cover
+        return None
+    return icu.Transliterator.createInstance(transform_id)
 
 
 def _is_han(char: str) -> bool:
@@ -616,6 +641,8 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
     """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
     name spelt two ways), a skeleton one consonant off (a typo), or an initial."""
     if a.initial or b.initial:
+        if a.initial and b.initial and a.latin == b.latin:
+            return 1.0, "exact"
         if a.latin[:1] == b.latin[:1]:
             return 0.9, "initial"
         return 0.0, "initial"
@@ -723,7 +750,12 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     core_matched = sum(
         1 for i in used_q if not q_parts[i].particle and not q_parts[i].initial
     ) + 0.5 * sum(1 for i in used_q if q_parts[i].initial)
-    if min(len(query.core), len(candidate.core)) >= 2 and core_matched < 2:
+    everything_paired = len(used_q) == len(q_parts) and len(used_c) == len(c_parts)
+    if (
+        min(len(query.core), len(candidate.core)) >= 2
+        and core_matched < 2
+        and not everything_paired
+    ):
         # One shared part (a common given or family name) does not make the same name.
         score = min(score, 0.6 if core_matched < 1.5 else 0.75)
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)

@@ -320,13 +320,19 @@ class Screening:
                 self._thread.start()
 
     def stop(self) -> None:
+        """Stop following the store (waits for the follower to finish its turn)."""
         self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
 
     def _run(self) -> None:
         while not self._stop.wait(FOLLOW_INTERVAL):
             try:
                 self.catch_up()
             except Exception:  # the store may be briefly away; try again at the next turn
+                if self._stop.is_set():
+                    return
                 log.exception("following the store's changes failed; trying again")
 
     @contextlib.contextmanager

@@ -1,0 +1,150 @@
+"""Names across scripts: normalisation and romanisation per script, particles, titles and
+compounds, skeletons, index keys, and the scorer's properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bluebridge.screening.evidence import parse_birth_date, score_person
+from bluebridge.screening.names import compare_names, name_keys, parse_name, skeleton
+
+
+@pytest.mark.parametrize(
+    ("native", "script", "latin"),
+    [
+        ("Александр Щукин", "Cyrl", "aleksandr shchukin"),
+        ("Γιώργος Παπαδόπουλος", "Grek", "giorgos papadopoulos"),
+        ("王小明", "Hani", "wang xiaoming"),
+        ("欧阳小明", "Hani", "ouyang xiaoming"),
+        ("김민준", "Hang", "kim minjun"),
+        ("ジョン", "Kana", "jon"),
+        ("José Müller-Łukasiewicz", "Latn", "jose muller lukasiewicz"),
+        ("राहुल शर्मा", "Deva", "rahul sharma"),
+    ],
+)
+def test_each_script_is_detected_and_romanised(native, script, latin):
+    parsed = parse_name(native)
+    assert parsed.script == script
+    assert parsed.latin() == latin
+
+
+def test_arabic_and_hebrew_keep_their_consonants_and_meet_the_latin_spellings():
+    arabic = parse_name("محمد عبد الرحمن")
+    assert arabic.script == "Arab"
+    assert [p.skeletons[0] for p in arabic.core] == ["MMT", "BTLMN"]
+    for spelling in ("Mohammed Abdelrahman", "Muhammad Abdul Rahman", "Mohamed Abd al-Rahman"):
+        latin = parse_name(spelling)
+        assert sorted(p.skeletons[0] for p in latin.core) == ["BTLMN", "MMT"], spelling
+    hebrew = parse_name("משה כהן")
+    assert hebrew.script == "Hebr"
+    assert [p.skeletons[0] for p in hebrew.core] == ["MS", "KN"]
+    assert skeleton("cohen") == "KN"
+
+
+def test_titles_are_dropped_and_particles_weigh_little():
+    parsed = parse_name("Dr. Ayman al-Zawahiri")
+    assert [p.text for p in parsed.parts] == ["ayman", "al", "zawahiri"]
+    assert [p.particle for p in parsed.parts] == [False, True, False]
+    assert compare_names("Sheikh Omar bin Laden", "Omar Laden").score >= 0.9
+
+
+def test_german_umlauts_match_both_ways_and_diacritics_fold():
+    assert compare_names("MUELLER HANS", "Hans Müller").score == 1.0
+    assert compare_names("Muller Hans", "Hans Müller").score == 1.0
+    assert compare_names("Francois Lefevre", "François Lefèvre").score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Mohammed Ali", "محمد علي"),
+        ("Aleksandr Ivanov", "Alexander Ivanov"),
+        ("Kim Min-jun", "김민준"),
+        ("Lee Seo-yeon", "이서연"),
+        ("Xiaoming Wang", "王小明"),
+        ("Moshe Cohen", "משה כהן"),
+        ("Giorgos Papadopoulos", "Γιώργος Παπαδόπουλος"),
+        ("Jean-Pierre Dupont", "Dupont Jean Pierre"),
+        ("Abdulaziz Al Saud", "Abdul Aziz Saud"),
+        ("Mohamrned Ali", "Mohammed Ali"),  # OCR: rn for m
+        ("John Michael Smith", "John Smith"),  # a middle name missing
+    ],
+)
+def test_the_same_name_across_spellings_scores_high(a, b):
+    result = compare_names(a, b)
+    assert result.score >= 0.8, result.explain()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ahmed Hassan", "Mohamed Hassan"),  # same family name, another given name
+        ("Peter Brown", "Maria Lopez"),
+        ("Ivan Petrov", "Ivan Sidorov"),
+        ("Wang Wei", "Li Wei"),
+    ],
+)
+def test_other_names_score_low(a, b):
+    assert compare_names(a, b).score <= 0.6
+
+
+def test_an_explanation_says_which_part_matched_which_and_how():
+    result = compare_names("Muhammad Ali", "Ali Mohamed")
+    lines = result.explain()
+    assert any(line.startswith("ali ~ ali: exact") for line in lines)
+    assert any("muhammad ~ mohamed: skeleton" in line for line in lines)
+
+
+def test_birth_date_nationality_and_gender_add_and_take_away():
+    query = [parse_name("Mohamed Hassan")]
+    record = [parse_name("محمد حسن")]
+    same = score_person(
+        query, (1980, 4, 17), ["EGY"], "male", record, (1980, 4, 17), ["EGY"], "male"
+    )
+    swapped = score_person(query, (1980, 4, 5), [], None, record, (1980, 5, 4), [], None)
+    other = score_person(query, (1962, 1, 1), [], None, record, (1980, 4, 17), [], None)
+    woman = score_person(query, None, [], "female", record, None, [], "male")
+    assert same is not None
+    assert swapped is not None
+    assert other is not None
+    assert woman is not None
+
+    def effect(scored):
+        return sum(item.effect for item in scored.evidence)
+
+    assert effect(same) > effect(swapped) > 0 > effect(other)
+    assert other.score < 0.8
+    assert woman.score < same.score
+    assert [e.field for e in same.evidence] == ["birth_date", "nationality"]
+    assert any("day and month swapped" in line for line in swapped.explain())
+
+
+def test_birth_dates_are_read_or_refused_with_the_reason():
+    assert parse_birth_date("1980") == (1980, None, None)
+    assert parse_birth_date("1980-04") == (1980, 4, None)
+    with pytest.raises(ValueError, match="YYYY"):
+        parse_birth_date("17/04/1980")
+    with pytest.raises(ValueError, match="day is out of range"):
+        parse_birth_date("1980-02-30")
+
+
+def test_index_keys_survive_order_and_a_typo_in_one_part():
+    keys = name_keys(parse_name("Mohammed Ali Hassan"))
+    assert keys & name_keys(parse_name("Hassan Mohammed"))
+    assert keys & name_keys(parse_name("Mohammed Hasasn"))  # a typo in the family name
+
+
+names = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "M", "Zs", "Pd", "N")), max_size=40
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, names)
+def test_scores_lie_between_zero_and_one_and_a_name_matches_itself(a, b):
+    score = compare_names(a, b).score
+    assert 0.0 <= score <= 1.0
+    if parse_name(a).parts:
+        assert compare_names(a, a).score == 1.0
