@@ -271,7 +271,7 @@ _ICU_TRANSFORMS = {
 _HAN = frozenset({"Hani", "Jpan", "Kore"})
 _UNSPACED = frozenset({"Hani", "Hang", "Kore", "Jpan", "Kana", "Hira", "Thai"})
 _GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-_SPLIT = re.compile(r"[\s,;:/\\.()\[\]{}\"“”«»_+*&]+")
+_SPLIT = re.compile(r"[\s,;:/\\.()\[\]{}\"“”«»_+*&·・‧]+")
 _APOSTROPHES = re.compile(r"[’'`ʼʻʿʾ´‘]")
 _NOT_LETTER = re.compile(r"[^a-z]")
 
@@ -279,9 +279,10 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 # ---------------------------------------------------------------- skeletons
 
 
-def skeleton(latin: str) -> str:
+def skeleton(latin: str, *, pinyin: bool = False) -> str:
     """The consonant skeleton of a Latin form: vowels, h, w and y dropped, the consonants put
-    into classes (B: b p f v; T: t d; K: k g q c x; S: s z j ch sh zh ts; L: l r; M; N)."""
+    into classes (B: b p f v; T: t d; K: k g q c x; S: s z j ch sh zh ts; L: l r; M; N).
+    With `pinyin`, j and q are read as the K they transcribe in foreign names (基 ji for "ki")."""
     out: list[str] = []
     text = latin.lower()
     i = 0
@@ -299,25 +300,34 @@ def skeleton(latin: str) -> str:
         if c in "bpfv":
             code = "B"
         elif c in "td":
-            code = "S" if c == "t" and nxt in "sz" else "T"
-            if code == "S":
+            if c == "t" and nxt and nxt in "sz":
+                code = "S"
                 i += 1
+            else:
+                code = "T"
         elif c == "c":
             if nxt == "h":
                 code = "S"
             elif nxt == "k":
                 code = "K"
                 i += 1
-            elif nxt in "eiy":
+            elif nxt and nxt in "eiy":
                 code = "S"
             else:
                 code = "K"
         elif c in "kgq":
             code = "K"
+            if pinyin and c == "q":
+                code = "K"
         elif c == "x":
-            out.append("K")
-            code = "S"
-        elif c in "szj":
+            if pinyin:
+                code = "S"
+            else:
+                out.append("K")
+                code = "S"
+        elif c == "j":
+            code = "K" if pinyin else "S"
+        elif c in "sz":
             code = "S"
             if c == "s" and text.startswith("ch", i + 1):  # German "sch"
                 i += 2
@@ -327,6 +337,9 @@ def skeleton(latin: str) -> str:
             code = "M"
         elif c == "n":
             code = "N"
+            after = text[i + 2] if i + 2 < n else ""
+            if nxt == "g" and (not after or after not in "aeiouy"):
+                i += 1  # "ng" closing a syllable is one sound (Huang, Tang, Huntington)
         if code:
             out.append(code)
         i += 1
@@ -385,6 +398,9 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
             if transliterator is not None:
                 forms.append(_ascii_letters(transliterator.transliterate(part)))  # type: ignore[attr-defined]
         forms.append(_ascii_letters(anyascii(part)))
+        if script == "Cyrl":
+            # х also writes a foreign h (Hood: худ), дж a j (Joely: джоэли)
+            forms += [f.replace("kh", "h").replace("dzh", "j") for f in forms]
     seen: dict[str, None] = {}
     for form in forms:
         if form:
@@ -431,6 +447,11 @@ class Part:
     particle: bool = False
     initial: bool = False
     vowels: bool = True  # False where the script leaves short vowels unwritten (Arabic, Hebrew)
+    latin_script: bool = True  # written in Latin (or with no letters of any script)
+    script: str = "Latn"
+    # Skeletons of how another script hears a Latin spelling (Baker as ベイカー: no final r;
+    # th as s), compared only against parts written in another script.
+    alternates: tuple[str, ...] = ()
 
     @property
     def weight(self) -> float:
@@ -473,7 +494,16 @@ def _make_part(
     if not distinct:
         return None
     skeletons = tuple(dict.fromkeys(skeleton(f) for f in distinct))
+    if script == "Hani":  # pinyin j and q also as the k they transcribe
+        skeletons = tuple(
+            dict.fromkeys([*skeletons, *(skeleton(f, pinyin=True) for f in distinct)])
+        )
     initial = len(distinct[0]) == 1 and not particle
+    latin_script = script in ("Latn", "Zyyy")
+    alternates: tuple[str, ...] = ()
+    if latin_script and not initial:
+        heard = {skeleton(v) for f in distinct for v in _heard_elsewhere(f)}
+        alternates = tuple(sorted(heard - set(skeletons)))
     return Part(
         text=text,
         forms=distinct,
@@ -481,7 +511,22 @@ def _make_part(
         particle=particle,
         initial=initial,
         vowels=script not in _UNVOWELLED,
+        latin_script=latin_script,
+        alternates=alternates,
+        script=script,
     )
+
+
+_NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
+
+
+def _heard_elsewhere(form: str) -> set[str]:
+    """How scripts with other sound systems write a Latin spelling: an r closing a syllable
+    left out (Baker: ベイカー, 贝克), th as s or t, w as v (ヴォ, в)."""
+    variants = {_NON_RHOTIC.sub("", form), form.replace("th", "s"), form.replace("w", "v")}
+    variants.add(_NON_RHOTIC.sub("", form).replace("th", "s"))
+    variants.discard(form)
+    return variants
 
 
 def _split_unspaced(token: str, script: str) -> list[str]:
@@ -594,8 +639,10 @@ def name_keys(name: ParsedName) -> set[str]:
 
 
 def _part_codes(part: Part) -> tuple[str, ...]:
-    """A part's skeletons, or its form when the skeleton is empty (Lee/Yi/I, Oh, Eo)."""
-    return tuple(s if s else "~" + f for s, f in zip(part.skeletons, part.forms, strict=False))
+    """A part's skeletons (and how other scripts hear it), or its form when the skeleton is
+    empty (Lee/Yi/I, Oh, Eo)."""
+    codes = [s if s else "~" + f for s, f in zip(part.skeletons, part.forms, strict=False)]
+    return tuple(dict.fromkeys([*codes, *(a for a in part.alternates if a)]))
 
 
 # ---------------------------------------------------------------- comparing
@@ -632,6 +679,15 @@ class NameComparison:
         return lines
 
 
+# Scripts whose syllables cannot close on most consonants: an r closing a Latin syllable is
+# not written there (Baker: ベイカー, 베이커, 贝克).
+_SYLLABIC = frozenset({"Kana", "Hira", "Jpan", "Hang", "Kore", "Hani"})
+SAME_SKELETON_UNVOWELLED = 0.92  # the same skeleton, Arabic or Hebrew on one side
+SAME_SKELETON_CROSS = 0.62  # the same skeleton across two scripts that write vowels
+NEAR_SKELETON_UNVOWELLED = 0.72
+# A skeleton of one or two consonants says little (Ali, Oh, Eo): it cannot make a part
+# alike on its own.
+_SHORT_SKELETON_CAP = {1: 0.84, 2: 0.9}
 MIN_PART_SIMILARITY = 0.78  # below this two parts are not taken as the same part
 UNMATCHED_WEIGHT = 0.4  # a part left over on either side counts as a zero at this weight
 
@@ -653,18 +709,31 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
                 return 1.0, "exact"
             spelling = max(spelling, JaroWinkler.normalized_similarity(fa, fb))
     best, how = spelling * 0.95, "similar"
-    both_vowelled = a.vowels and b.vowels
-    for sa in a.skeletons:
-        for sb in b.skeletons:
+    cross = a.latin_script != b.latin_script
+    unvowelled = not (a.vowels and b.vowels)
+    a_skeletons = a.skeletons + a.alternates if cross and b.script in _SYLLABIC else a.skeletons
+    b_skeletons = b.skeletons + b.alternates if cross and a.script in _SYLLABIC else b.skeletons
+    for sa in a_skeletons:
+        for sb in b_skeletons:
             if not sa or not sb:
                 continue
             if sa == sb:
                 # One name spelt two ways. Where both scripts write vowels the vowels still
                 # tell names apart (John, Jane); Arabic and Hebrew do not write them.
-                value = 0.5 + 0.45 * spelling if both_vowelled else 0.92 + 0.06 * spelling
+                if unvowelled:
+                    value = SAME_SKELETON_UNVOWELLED + 0.06 * spelling
+                elif cross:
+                    value = SAME_SKELETON_CROSS + (0.98 - SAME_SKELETON_CROSS) * spelling
+                else:
+                    value = 0.5 + 0.45 * spelling
+                value = min(value, _SHORT_SKELETON_CAP.get(len(sa), 1.0))
                 how_here = "skeleton"
             elif min(len(sa), len(sb)) >= 3 and Levenshtein.distance(sa, sb, score_cutoff=1) <= 1:
-                value = 0.5 + 0.4 * spelling if both_vowelled else 0.8 + 0.1 * spelling
+                value = (
+                    NEAR_SKELETON_UNVOWELLED + 0.1 * spelling
+                    if unvowelled
+                    else 0.45 + 0.45 * spelling
+                )
                 how_here = "similar"
             else:
                 continue
@@ -682,6 +751,7 @@ def _joined(parts: Sequence[Part]) -> Part:
         forms=tuple(forms),
         skeletons=skeletons,
         vowels=all(p.vowels for p in parts),
+        latin_script=all(p.latin_script for p in parts),
     )
 
 
