@@ -37,7 +37,7 @@ API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
 # The imports, whose bodies are whole files (streamed to disk, up to max_import_bytes).
-UPLOAD_PATHS = re.compile(rf"({API_PREFIX})?/records/[a-z_]{{3,40}}/import")
+UPLOAD_PATHS = re.compile(rf"({API_PREFIX})?/records/[a-z_]{{3,40}}/import|/screening/manifest")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
 DESCRIPTION = """Bluebridge connects National Central Bureaus, specialized units and border

@@ -21,6 +21,7 @@ from bluebridge.members.authentication import SESSION_COOKIE, load_web_session, 
 from bluebridge.members.models import User, WebSession
 from bluebridge.members.security import csrf_token, digests_equal, session_csrf_token
 from bluebridge.runtime import Runtime
+from bluebridge.screening import service as screening_service
 from bluebridge.web import i18n
 
 PRESESSION_COOKIE = "bb_pre"
@@ -117,6 +118,9 @@ class Visitor:
             and rules.is_platform_administrator(principal),
             may_read_audit=principal is not None
             and principal.has_role(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER),
+            may_screen=principal is not None and screening_service.may_screen(principal),
+            may_read_hits=principal is not None
+            and (principal.is_operator or principal.has_role(*screening_service.INBOX_ROLES)),
             agency_name=self.user.agency.name if self.complete and self.user else None,
             csrf_token=self.csrf,
             current_path=self.request.url.path,

@@ -22,11 +22,12 @@ import re
 import secrets
 import threading
 from collections import Counter
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
+from babel import numbers
 from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
@@ -72,8 +73,10 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # 20,000 rows of 800 bytes
 MAX_RUNNING_MANIFESTS = 3  # a user's manifests screened at once
 RESULTS_KEPT = dt.timedelta(hours=1)
 
-SCREENING_REFUSED = N_("Screening needs the officer, border officer or analyst role.")
-INBOX_REFUSED = N_("The hit inbox needs the officer, supervisor, analyst or compliance role.")
+SCREENING_REFUSED = N_("Screening needs the officer, supervisor, border officer or analyst role.")
+INBOX_REFUSED = N_(
+    "The hit inbox needs the officer, supervisor, analyst or compliance reviewer role."
+)
 NOTHING_TO_SCREEN = N_("Give a name, a document number with its country, or an MRZ.")
 NUMBER_WITH_COUNTRY = N_("Give the document's number with its issuing country.")
 TOO_LONG = N_("This value is longer than the form allows.")
@@ -174,6 +177,11 @@ _ARTWORK_LINE = re.compile(r"^title and artist alike \((?P<score>\d+(?:\.\d+)?)\
 _PROPERTY = re.compile(r"\.properties\.(?P<name>[A-Za-z]+)")
 
 
+def decimals(lang: str) -> Callable[[float], str]:
+    """A score, a similarity or an effect with two decimals in the visitor's language."""
+    return lambda value: str(numbers.format_decimal(value, format="0.00", locale=lang))
+
+
 # ---------------------------------------------------------------- who may
 
 
@@ -223,9 +231,9 @@ def _check_query(values: dict[str, str]) -> ScreeningQuery:
         raise InvalidInput("the check's form is too long", problems)
     names = [line.strip() for line in values["name"].splitlines() if line.strip()]
     properties: dict[str, Any] = {"name": names} if names else {}
-    for name, prop in PROPERTY_FIELDS.items():
-        if prop != "name" and values[prop].strip():
-            properties[name] = values[prop].strip()
+    for prop, form_field in PROPERTY_FIELDS.items():
+        if prop != "name" and values[form_field].strip():
+            properties[prop] = values[form_field].strip()
     if "country" in properties and "number" not in properties:
         raise InvalidInput.on("document_number", NUMBER_WITH_COUNTRY)
     schema = "Passport" if {"number", "country", "mrz"} & set(properties) else "Person"
@@ -261,7 +269,7 @@ def _subject_status(kind: str, value: str | None) -> str | None:
         return None
     try:
         spec = registry.get(kind).payload.model_fields.get("status")
-    except Exception:  # a kind this version does not know: the value as stored
+    except NotFound:  # a kind this version does not know: the value as stored
         return value
     annotation = spec.annotation if spec is not None else None
     enum = (
@@ -303,9 +311,9 @@ class Explanation:
 
 
 def _quoted(text: str) -> str:
-    try:
+    try:  # the service writes the name as Python's repr of a string
         value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return text
     return value if isinstance(value, str) else text
 
@@ -351,7 +359,7 @@ def explain(lines: Sequence[str]) -> Explanation:
                 )
             )
         elif found := _KEY_LINE.match(line):
-            out.other.append(_("The same %(key)s") % {"key": found["key"]})
+            out.other.append(_("The same identifier: %(key)s") % {"key": found["key"]})
         elif found := _ARTWORK_LINE.match(line):
             out.other.append(_("Title and artist alike (%(score)s)") % found.groupdict())
         else:
@@ -426,7 +434,7 @@ def _mrz_context(mrz: Mrz, lang: str) -> dict[str, Any]:
     for check in failed:
         label = MRZ_FIELDS.get(check.field)
         warnings.append(
-            _("The check digit of %(field)s is %(found)s; it should be %(expected)s.")
+            _("%(field)s: the check digit is %(found)s; it should be %(expected)s.")
             % {
                 "field": _(label) if label else labels.humanise(check.field),
                 "found": check.found,
@@ -450,7 +458,7 @@ def _mrz_context(mrz: Mrz, lang: str) -> dict[str, Any]:
         (_("Given names"), mrz.given_names or "—"),
         (_("Date of birth"), _partial_date(mrz.birth_date)),
         (_("Nationality"), nationality or "—"),
-        (_("Sex"), sex),
+        (_("Gender"), sex),
         (_("Date of expiry"), expiry),
     ]
     return {"mrz_warnings": warnings, "mrz_rows": rows}
@@ -479,6 +487,7 @@ def _render_check(
         result=result,
         status_label=_(STATUS_LABELS[result.status]) if result else "",
         matches=matches,
+        decimal=decimals(visitor.lang),
         **context,
     )
 
@@ -839,7 +848,7 @@ def hit_view(hit: ScreeningHit, lang: str) -> HitView:
         channel=labels.translated(labels.CHANNEL_LABELS, hit.channel),
         source=labels.translated(SOURCE_LABELS, hit.source),
         names="; ".join(str(n) for n in names) or "; ".join(str(k) for k in keys) or "—",
-        birth_date=str(query.get("birth_date") or "—"),
+        birth_date=str(query.get("birth_date") or ""),
         action=_subject_status(hit.record_kind, hit.action),
     )
 
@@ -872,6 +881,7 @@ def hit_inbox(
         waiting=waiting,
         base=f"/hits?{query}",
         here=f"/hits?{query}page={page}",
+        decimal=decimals(visitor.lang),
     )
 
 
