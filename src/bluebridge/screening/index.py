@@ -40,8 +40,9 @@ from bluebridge.screening.names import ParsedName, name_keys, parse_name
 
 MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
-KEY_CAP = 20_000  # a key held by more names than this (a very common pair) is passed over
-MAX_SCORED = 4_000  # candidates scored for one query at most (the most keys shared first)
+KEY_CAP = 5_000  # a key held by more names than this (a very common pair) is passed over
+MAX_SCORED = 300  # candidates scored for one query at most (the best evidence first)
+KEY_WEIGHTS = {"1": 1, "2": 4, "3": 2}  # a lone part; a pair of parts; a part and a prefix
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 
 
@@ -329,13 +330,18 @@ class ScreeningIndex:
         for group, cap in ((multi, KEY_CAP), (singles, SINGLE_KEY_CAP)):
             if not group:
                 continue
-            hashes = np.fromiter((key_hash(k) for k in group), dtype=np.int64, count=len(group))
+            keys = list(group)
+            hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.int64, count=len(keys))
             low, high = postings.counts(hashes)
-            for h, lo, hi in zip(hashes.tolist(), low.tolist(), high.tolist(), strict=True):
+            for key, h, lo, hi in zip(
+                keys, hashes.tolist(), low.tolist(), high.tolist(), strict=True
+            ):
+                # A pair of parts is better evidence than a part and a prefix, or a lone part.
+                weight = KEY_WEIGHTS[key[0]]
                 found: list[int] = postings.values[lo:hi].tolist() if 0 < hi - lo <= cap else []
                 found += postings.recent.get(h, ())
                 for position in found:
-                    counts[position] = counts.get(position, 0) + 1
+                    counts[position] = counts.get(position, 0) + weight
         if not counts:
             return []
         positions = list(counts)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -358,6 +358,15 @@ def _transliterator(transform_id: str) -> object | None:
     return icu.Transliterator.createInstance(f"{transform_id}; Latin-ASCII")  # type: ignore[no-any-return]
 
 
+def warm_up() -> None:
+    """Make ICU's transliterators now (a few hundred milliseconds each, once per process),
+    not on the first traveller of each script."""
+    for transform in set(_ICU_TRANSFORMS.values()):
+        _transliterator(transform)
+    _transliterator_raw("Devanagari-Latin")
+    _han_readings("王")
+
+
 def _ascii_letters(value: str) -> str:
     return _NOT_LETTER.sub("", value.lower())
 
@@ -437,9 +446,12 @@ def _is_han(char: str) -> bool:
 # ---------------------------------------------------------------- parts
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Part:
-    """One part of a name: what was written, its Latin forms and skeletons, its weight."""
+    """One part of a name: what was written, its Latin forms and skeletons, its weight.
+
+    Parts are interned (`_intern`): the same part of a million names is one object, compared
+    and hashed by identity, so that the scorer's caches are cheap."""
 
     text: str  # as written (case-folded)
     forms: tuple[str, ...]  # Latin forms, best first
@@ -504,17 +516,43 @@ def _make_part(
     if latin_script and not initial:
         heard = {skeleton(v) for f in distinct for v in _heard_elsewhere(f)}
         alternates = tuple(sorted(heard - set(skeletons)))
-    return Part(
-        text=text,
-        forms=distinct,
-        skeletons=skeletons,
-        particle=particle,
-        initial=initial,
-        vowels=script not in _UNVOWELLED,
-        latin_script=latin_script,
-        alternates=alternates,
-        script=script,
+    return _intern(
+        Part(
+            text=text,
+            forms=distinct,
+            skeletons=skeletons,
+            particle=particle,
+            initial=initial,
+            vowels=script not in _UNVOWELLED,
+            latin_script=latin_script,
+            alternates=alternates,
+            script=script,
+        )
     )
+
+
+_PARTS: dict[tuple[object, ...], Part] = {}
+_ARTICLE = Part(text="al", forms=("al",), skeletons=("L",), particle=True)
+_MAX_PARTS = 2_000_000
+
+
+def _intern(part: Part) -> Part:
+    key = (
+        part.text,
+        part.forms,
+        part.skeletons,
+        part.particle,
+        part.initial,
+        part.vowels,
+        part.script,
+        part.alternates,
+    )
+    found = _PARTS.get(key)
+    if found is None:
+        if len(_PARTS) >= _MAX_PARTS:  # a bound on what queries add; only caching suffers
+            _PARTS.clear()
+        _PARTS[key] = found = part
+    return found
 
 
 _NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
@@ -581,7 +619,7 @@ def parse_name(value: str) -> ParsedName:
         if head in TITLES and len(words) > 1:
             continue
         if had_article and not pending_abd:
-            parts.append(Part(text="al", forms=("al",), skeletons=("L",), particle=True))
+            parts.append(_ARTICLE)
         if pending_abd and parts:
             # "Abd al Rahman": the article and the next part make one part with "abd".
             previous = parts.pop()
@@ -707,7 +745,16 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
         for fb in b.forms:
             if fa == fb:
                 return 1.0, "exact"
-            spelling = max(spelling, JaroWinkler.normalized_similarity(fa, fb))
+            spelling = max(
+                spelling,
+                # Jaro-Winkler alone rates a shared beginning too high (Marie, Marine): its
+                # mean with the edit similarity keeps a typo close and another name apart.
+                (
+                    JaroWinkler.normalized_similarity(fa, fb)
+                    + Levenshtein.normalized_similarity(fa, fb)
+                )
+                / 2,
+            )
     best, how = spelling * 0.95, "similar"
     cross = a.latin_script != b.latin_script
     unvowelled = not (a.vowels and b.vowels)
@@ -742,7 +789,8 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
     return min(best, 0.99), how
 
 
-def _joined(parts: Sequence[Part]) -> Part:
+@lru_cache(maxsize=1 << 18)
+def _joined(parts: tuple[Part, ...]) -> Part:
     """Two neighbouring parts as one (Min Jun as Minjun, Abdul Aziz as Abdulaziz)."""
     forms = ["".join(p.latin for p in parts)]
     skeletons = (skeleton(forms[0]),)
@@ -752,15 +800,17 @@ def _joined(parts: Sequence[Part]) -> Part:
         skeletons=skeletons,
         vowels=all(p.vowels for p in parts),
         latin_script=all(p.latin_script for p in parts),
+        script=parts[0].script,
     )
 
 
-def _units(parts: Sequence[Part]) -> list[tuple[tuple[int, ...], Part]]:
+@lru_cache(maxsize=1 << 18)
+def _units(parts: tuple[Part, ...]) -> list[tuple[tuple[int, ...], Part]]:
     """Each part alone, and each two neighbouring core parts joined."""
     units: list[tuple[tuple[int, ...], Part]] = [((i,), p) for i, p in enumerate(parts)]
     for i in range(len(parts) - 1):
         if not (parts[i].particle or parts[i + 1].particle or parts[i].initial):
-            units.append(((i, i + 1), _joined(parts[i : i + 2])))
+            units.append(((i, i + 1), _joined((parts[i], parts[i + 1]))))
     return units
 
 
@@ -820,7 +870,11 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     core_matched = sum(
         1 for i in used_q if not q_parts[i].particle and not q_parts[i].initial
     ) + 0.5 * sum(1 for i in used_q if q_parts[i].initial)
-    everything_paired = len(used_q) == len(q_parts) and len(used_c) == len(c_parts)
+    everything_paired = (
+        len(used_q) == len(q_parts)
+        and len(used_c) == len(c_parts)
+        and all(m.how == "exact" for m in matches)
+    )
     if (
         min(len(query.core), len(candidate.core)) >= 2
         and core_matched < 2
@@ -863,4 +917,5 @@ __all__ = [
     "parse_name",
     "romanise",
     "skeleton",
+    "warm_up",
 ]

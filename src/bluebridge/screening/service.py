@@ -39,6 +39,7 @@ from bluebridge.screening.index import (
     Visibility,
 )
 from bluebridge.screening.models import ScreeningHit
+from bluebridge.screening.names import warm_up
 from bluebridge.screening.queries import Query
 from bluebridge.store.base import utcnow
 from bluebridge.store.engine import READ_ONLY
@@ -304,6 +305,7 @@ class Screening:
             if self._ready.is_set():
                 return
             started = time.perf_counter()
+            warm_up()
             with self._reading() as session:
                 load(session, self.index)
             self.build_seconds = time.perf_counter() - started
