@@ -41,7 +41,7 @@ from bluebridge.screening.names import ParsedName, name_keys, parse_name
 MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
 KEY_CAP = 5_000  # a key held by more names than this (a very common pair) is passed over
-MAX_SCORED = 300  # candidates scored for one query at most (the best evidence first)
+MAX_SCORED = 200  # candidates scored for one query at most (the best evidence first)
 KEY_WEIGHTS = {"1": 1, "2": 4, "3": 2}  # a lone part; a pair of parts; a part and a prefix
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 
@@ -344,7 +344,11 @@ class ScreeningIndex:
                     counts[position] = counts.get(position, 0) + weight
         if not counts:
             return []
-        positions = list(counts)
+        # A name of two parts or more is the same name only if two of its parts are found:
+        # a candidate sharing one lone part (a common given name) is not scored.
+        several = any(len([p for p in name.core if not p.initial]) >= 2 for name in query)
+        least = 2 if several else 1
+        positions = [p for p, weight in counts.items() if weight >= least]
         if len(positions) > MAX_SCORED:
             positions.sort(key=lambda p: -counts[p])
             positions = positions[:MAX_SCORED]

@@ -346,20 +346,27 @@ class Screening:
         ):
             yield session
 
-    def catch_up(self) -> None:
+    def catch_up(self, session: Session | None = None) -> None:
         """Apply the store's changes since the index's sequence (waiting for another thread
-        that is doing so, so that what was committed before the call is screened)."""
+        that is doing so, so that what was committed before the call is screened). With a
+        session, reads through it: one query when nothing changed."""
         if not self._catch_up.acquire(timeout=5):
             return
         try:
-            with self._reading() as session:
+            if session is not None:
+                latest = session.scalar(select(func.max(Record.seq)))
+                if latest is None or latest <= self.index.sequence:
+                    return
                 apply_changes(session, self.index)
+                return
+            with self._reading() as reading:
+                apply_changes(reading, self.index)
         finally:
             self._catch_up.release()
 
-    def ready(self) -> Screening:
+    def ready(self, session: Session | None = None) -> Screening:
         self.start()
-        self.catch_up()
+        self.catch_up(session)
         return self
 
 
@@ -509,7 +516,7 @@ def screen(
         raise PermissionDenied("screening needs the officer, border officer or analyst role")
     if not 0.0 < threshold <= 1.0:
         raise InvalidInput.on("threshold", "must be above 0 and at most 1")
-    index = screening.ready().index
+    index = screening.ready(session).index
     visibility = visibility_for(principal)
     results: list[Result] = []
     object_ids: set[int] = set()
@@ -550,7 +557,8 @@ def screen(
     titles = _object_titles(session, sorted(object_ids))
     policies = [(h.entry.record_id, h.policy) for _, ps, _ in raw for h in ps]
     policies += [(h.record_id, h.policy) for _, _, os in raw for h in os]
-    ncbs = _owner_agencies(session, policies)
+    possible = [(r, p) for r, p in policies if p.access_mode == access.AccessMode.HIT_ONLY.value]
+    ncbs = _owner_agencies(session, possible) if possible else {}
     hit_rows: list[dict[str, Any]] = []
     access_rows: list[dict[str, Any]] = []
     now = utcnow()
@@ -624,7 +632,7 @@ def screen(
     if hit_rows:
         session.execute(insert(ScreeningHit), hit_rows)
     if access_rows:
-        _existing_records(session, access_rows)
+        session.execute(insert(RecordAccess), access_rows)
     audit.record(
         session,
         principal=principal,
@@ -638,16 +646,6 @@ def screen(
         },
     )
     return results
-
-
-def _existing_records(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Write access-log rows for records still in the store (an offline hit may name one
-    purged since)."""
-    ids = {row["record_id"] for row in rows}
-    present = set(session.scalars(select(Record.id).where(Record.id.in_(ids))))
-    kept = [row for row in rows if row["record_id"] in present]
-    if kept:
-        session.execute(insert(RecordAccess), kept)
 
 
 # ---------------------------------------------------------------- the hit inbox

@@ -1,0 +1,335 @@
+"""Screening through HTTP, printed as JSON: the real server (`bluebridge serve`, 2 workers), a
+store of generated persons (bench/world.py), and a load generator on the same machine.
+
+Measures how long a restarted server takes to answer screening (each worker rebuilds its index
+from the store), then sends single-person screenings (`GET /api/v1/screen/person`) over keep-alive
+connections for a fixed number of requests, and reports throughput, latency percentiles and
+errors. Every request is a real screening: authenticated, access-filtered, audited, and its hits
+stored. Target: >= 1,000 person screenings/s with p99 <= 50 ms and no errors (100,000 persons).
+
+Run: `python bench/bench_screening_http.py [--persons N] [--requests R] [--connections C]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import insert, select
+from world import generate_persons, generate_queries
+
+from bluebridge.access.principal import operator_principal
+from bluebridge.audit import service as audit
+from bluebridge.members import service as members
+from bluebridge.members.models import Agency
+from bluebridge.records.models import ChangeSequence, Record, RecordKey
+from bluebridge.runtime import Runtime
+from bluebridge.settings import Settings
+from bluebridge.store import migrate
+from bluebridge.store.engine import unit_of_work
+
+CHUNK = 10_000
+
+
+def load(runtime: Runtime, total: int) -> tuple[list, float]:  # type: ignore[type-arg]
+    """Persons straight into the tables (as an import would leave them); a sample kept."""
+    with runtime.sessions() as session:
+        ncbs = {
+            a.country: a.id for a in session.scalars(select(Agency).where(Agency.kind == "ncb"))
+        }
+    now = dt.datetime.now(dt.UTC)
+    started = time.perf_counter()
+    sample = []
+    records, keys = [], []
+    record_id = 0
+
+    def flush() -> None:
+        with runtime.engine.begin() as connection:
+            connection.execute(insert(Record), records)
+            connection.execute(insert(RecordKey), keys)
+        records.clear()
+        keys.clear()
+
+    for person in generate_persons(total, seed=1):
+        record_id += 1
+        if len(sample) < 20_000:
+            sample.append(person)
+        country = person.country if person.country in ncbs else "FRA"
+        names = [
+            {"value": n.value, "type": "primary" if i == 0 else "alias", "script": n.script}
+            for i, n in enumerate(person.names)
+        ]
+        year, month, day = person.birth
+        records.append(
+            {
+                "id": record_id,
+                "kind": "persons",
+                "owner_agency_id": ncbs[country],
+                "owner_country": country,
+                "status": "active",
+                "source_type": "police_investigation",
+                "source_grading": "B",
+                "information_grading": "2",
+                "handling_codes": [],
+                "access_mode": "all_members",
+                "title": f"{person.names[0].value} ({year:04d}-{month:02d}-{day:02d})",
+                "payload": {
+                    "names": names,
+                    "gender": person.gender,
+                    "date_of_birth": {"year": year, "month": month, "day": day},
+                    "nationalities": [person.country],
+                    "status": "wanted",
+                },
+                "review_date": now + dt.timedelta(days=1600),
+                "expires_at": now + dt.timedelta(days=1826),
+                "version": 1,
+                "seq": record_id,
+                "created_at": now,
+                "created_by": "bench",
+                "updated_at": now,
+                "updated_by": "bench",
+            }
+        )
+        keys.append({"record_id": record_id, "key_type": "name", "value": person.ref})
+        if len(records) >= CHUNK:
+            flush()
+    if records:
+        flush()
+    with unit_of_work(runtime.sessions) as session:
+        session.merge(ChangeSequence(id=1, value=record_id))
+    return sample, time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str, key: str
+) -> int:
+    writer.write(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
+            "Connection: keep-alive\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    length = 0
+    chunked = False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value:
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.readexactly(length)
+    return status
+
+
+async def load_test(port: int, key: str, paths: list[str], connections: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+
+    async def client() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while True:
+                try:
+                    path = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                status = await _request(reader, writer, path, key)
+                latencies.append(time.perf_counter() - started)
+                if status != 200:
+                    errors += 1
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "seconds": round(elapsed, 2),
+        "screenings_per_second": round(len(latencies) / elapsed),
+        "latency_ms_p50": round(statistics.median(ordered) * 1000, 2),
+        "latency_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 2),
+    }
+
+
+def wait_for_screening(port: int, key: str, limit: float) -> float:
+    """Seconds until the server answers a screening (its index built)."""
+    import urllib.request
+
+    started = time.perf_counter()
+    url = f"http://127.0.0.1:{port}/api/v1/screen/person?name=Warm%20Up"
+    while time.perf_counter() - started < limit:
+        try:
+            request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
+            with urllib.request.urlopen(request, timeout=limit) as response:  # noqa: S310
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not answer a screening in time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    database_url, drop = _database(args.database_url)
+    try:
+        run(args, database_url)
+    finally:
+        drop()
+
+
+def _database(admin_url: str) -> tuple[str, Callable[[], None]]:
+    """SQLite in the temporary folder, or a new PostgreSQL database made with the admin URL
+    (dropped at the end)."""
+    if not admin_url.startswith("postgresql"):
+        return "", lambda: None
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"bluebridge_bench_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def run(args: argparse.Namespace, database_url: str) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        secret = secrets.token_hex(16)
+        settings = Settings(data_dir=Path(directory), database_url=database_url, secret_key=secret)
+        runtime = Runtime.start(settings)
+        migrate.upgrade(runtime.engine)
+        with unit_of_work(runtime.sessions) as session:
+            audit.initialise(session)
+            members.sync_reference(session)
+        sample, load_seconds = load(runtime, args.persons)
+        with unit_of_work(runtime.sessions) as session:
+            agency = members.get_agency_by_code(session, code="DEU-NCB")
+            _, key = members.create_api_key(
+                session,
+                settings=settings,
+                principal=operator_principal("bench"),
+                agency_id=agency.id,
+                name="bench",
+                roles=["border_officer"],
+                expires_in_days=1,
+            )
+        runtime.engine.dispose()
+        port = free_port()
+        env = dict(os.environ)
+        env.update(
+            {
+                "BLUEBRIDGE_DATA_DIR": directory,
+                "BLUEBRIDGE_DATABASE_URL": settings.resolved_database_url,
+                "BLUEBRIDGE_SECRET_KEY": secret,
+                "BLUEBRIDGE_LOG_LEVEL": "WARNING",
+            }
+        )
+        log = (Path(directory) / "server.log").open("w")
+        server = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "bluebridge.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            ready_seconds = wait_for_screening(port, key, 600)
+            queries = generate_queries(sample, args.requests, seed=9)
+            paths = []
+            for query in queries:
+                params = {"name": query.name}
+                if query.birth and len(query.birth) == 10:
+                    params["birthDate"] = query.birth
+                paths.append("/api/v1/screen/person?" + urllib.parse.urlencode(params))
+            random.Random(1).shuffle(paths)
+            asyncio.run(load_test(port, key, paths[:500], args.connections))  # warm up
+            figures = asyncio.run(load_test(port, key, paths, args.connections))
+        except BaseException:
+            log.flush()
+            print((Path(directory) / "server.log").read_text()[-3000:], file=sys.stderr)
+            raise
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+    print(
+        json.dumps(
+            {
+                "benchmark": "screening_http",
+                "store": "postgresql" if database_url else "sqlite",
+                "persons": args.persons,
+                "workers": args.workers,
+                "connections": args.connections,
+                "load_seconds": round(load_seconds, 1),
+                "start_to_first_screening_seconds": round(ready_seconds, 1),
+                **figures,
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
