@@ -108,9 +108,12 @@ def test_officer_signs_in_and_reads_the_dashboard_right_to_left_in_arabic(
     assert page.evaluate("document.documentElement.dir") == "ltr"
 
     english = _layout(page)
-    # Left to right: the brand starts the header line at its left, the languages end it.
+    # Left to right: the brand starts the header line at its left, the languages end it; the
+    # main navigation is the row below, starting at the left too.
     assert english["brand"]["left"] - english["header"]["left"] < 40
-    assert english["brand"]["right"] < english["nav"]["left"] < english["langs"]["left"]
+    assert english["brand"]["right"] < english["langs"]["left"]
+    assert english["nav"]["top"] >= english["brand"]["bottom"]
+    assert english["nav"]["left"] - english["header"]["left"] < 40
     assert english["h1Text"]["left"] - english["h1"]["left"] < 2
     _screenshot(page, "portal-dashboard.png")
 
@@ -121,12 +124,14 @@ def test_officer_signs_in_and_reads_the_dashboard_right_to_left_in_arabic(
 
     arabic = _layout(page)
     viewport = arabic["viewport"]
-    # Right to left: the brand sits at the right end of the header, the main navigation and
-    # the language switcher to its left, the languages at the far left.
+    # Right to left: the brand sits at the right end of the header, the languages at the far
+    # left; the main navigation is the row below, starting at the right.
     assert arabic["header"]["right"] - arabic["brand"]["right"] < 40
     assert arabic["brand"]["left"] > viewport * 0.75
-    assert arabic["langs"]["right"] < arabic["nav"]["left"] < arabic["brand"]["left"]
+    assert arabic["langs"]["right"] < arabic["brand"]["left"]
     assert arabic["langs"]["left"] < viewport * 0.25
+    assert arabic["nav"]["top"] >= arabic["brand"]["bottom"]
+    assert arabic["header"]["right"] - arabic["nav"]["right"] < 40
     # The heading's text hugs the right edge of its box and leaves the left side empty.
     assert abs(arabic["h1"]["right"] - arabic["h1Text"]["right"]) < 2
     assert arabic["h1Text"]["left"] - arabic["h1"]["left"] > arabic["h1"]["width"] / 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from bluebridge.access.principal import Role
 from bluebridge.records import service as records
 from bluebridge.store.engine import unit_of_work
-from tests.screening.test_screening import enter, person
+from tests.screening.factories import enter, person
 
 WORKER = Path(__file__).with_name("screening_worker.py")
 

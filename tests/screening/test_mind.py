@@ -23,7 +23,7 @@ from bluebridge.screening import mind, package
 from bluebridge.screening.models import ScreeningHit
 from bluebridge.screening.queries import person_query
 from bluebridge.store.engine import unit_of_work
-from tests.screening.test_screening import enter, person
+from tests.screening.factories import enter, person
 
 runner = CliRunner()
 

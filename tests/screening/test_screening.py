@@ -15,7 +15,6 @@ from bluebridge.access.records import AccessMode, AccessPolicy
 from bluebridge.audit.models import AuditEvent
 from bluebridge.errors import InvalidInput, PermissionDenied
 from bluebridge.records import service as records
-from bluebridge.records.kinds.base import InformationGrading, SourceGrading, SourceType
 from bluebridge.records.models import RecordAccess
 from bluebridge.records.samples import sample_payload
 from bluebridge.screening import service
@@ -24,48 +23,7 @@ from bluebridge.screening.mrz import check_digit
 from bluebridge.screening.queries import build_queries, build_query, person_query
 from bluebridge.store.engine import unit_of_work
 from tests.conftest import bearer
-
-ENVELOPE = records.Envelope(
-    source_type=SourceType.POLICE_INVESTIGATION,
-    source_grading=SourceGrading.B,
-    information_grading=InformationGrading.PROBABLY_TRUE,
-)
-
-
-def person(names, birth=None, nationalities=(), gender=None, status="wanted"):
-    payload = {
-        "names": [
-            {"value": n, "type": "primary" if i == 0 else "alias"} for i, n in enumerate(names)
-        ],
-        "status": status,
-    }
-    if birth:
-        year, month, day = birth
-        payload["date_of_birth"] = {"year": year, "month": month, "day": day}
-    if nationalities:
-        payload["nationalities"] = list(nationalities)
-    if gender:
-        payload["gender"] = gender
-    return payload
-
-
-def enter(runtime, principal, kind, payload, policy=None):
-    envelope = records.Envelope(
-        source_type=ENVELOPE.source_type,
-        source_grading=ENVELOPE.source_grading,
-        information_grading=ENVELOPE.information_grading,
-        access_policy=policy,
-    )
-    with unit_of_work(runtime.sessions) as session:
-        record = records.create_record(
-            session,
-            settings=runtime.settings,
-            principal=principal,
-            kind_name=kind,
-            payload=payload,
-            envelope=envelope,
-        )
-        return record.id
+from tests.screening.factories import enter, person
 
 
 def run(runtime, principal, queries, **options):

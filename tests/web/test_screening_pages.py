@@ -16,56 +16,12 @@ from hypothesis import strategies as st
 
 from bluebridge.access.principal import Role
 from bluebridge.access.records import AccessMode, AccessPolicy
-from bluebridge.records import service as records
-from bluebridge.records.kinds.base import InformationGrading, SourceGrading, SourceType
 from bluebridge.screening.evidence import score_person
 from bluebridge.screening.mrz import check_digit
 from bluebridge.screening.names import parse_name
-from bluebridge.store.engine import unit_of_work
 from bluebridge.web import screening
+from tests.screening.factories import enter, person
 from tests.web.test_portal_flow import csrf_of, sign_in
-
-ENVELOPE = records.Envelope(
-    source_type=SourceType.POLICE_INVESTIGATION,
-    source_grading=SourceGrading.B,
-    information_grading=InformationGrading.PROBABLY_TRUE,
-)
-
-
-def person(names, birth=None, nationalities=(), gender=None, status="wanted"):
-    payload = {
-        "names": [
-            {"value": n, "type": "primary" if i == 0 else "alias"} for i, n in enumerate(names)
-        ],
-        "status": status,
-    }
-    if birth:
-        year, month, day = birth
-        payload["date_of_birth"] = {"year": year, "month": month, "day": day}
-    if nationalities:
-        payload["nationalities"] = list(nationalities)
-    if gender:
-        payload["gender"] = gender
-    return payload
-
-
-def enter(runtime, principal, kind, payload, policy=None):
-    envelope = records.Envelope(
-        source_type=ENVELOPE.source_type,
-        source_grading=ENVELOPE.source_grading,
-        information_grading=ENVELOPE.information_grading,
-        access_policy=policy,
-    )
-    with unit_of_work(runtime.sessions) as session:
-        record = records.create_record(
-            session,
-            settings=runtime.settings,
-            principal=principal,
-            kind_name=kind,
-            payload=payload,
-            envelope=envelope,
-        )
-        return record.id
 
 
 def td3(number, country, surname, given, birth, corrupt=False):

@@ -42,7 +42,8 @@ MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
 KEY_CAP = 5_000  # a key held by more names than this (a very common pair) is passed over
 MAX_SCORED = 200  # candidates scored for one query at most (the best evidence first)
-KEY_WEIGHTS = {"1": 1, "2": 4, "3": 2}  # a lone part; a pair of parts; a part and a prefix
+KEY_WEIGHTS = {"1": 1, "2": 4, "3": 2}
+RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 
 
@@ -338,6 +339,8 @@ class ScreeningIndex:
             ):
                 # A pair of parts is better evidence than a part and a prefix, or a lone part.
                 weight = KEY_WEIGHTS[key[0]]
+                if key[0] == "1" and hi - lo <= RARE_PART:
+                    weight = 2  # a rare part alone (a rare family name) is worth scoring
                 found: list[int] = postings.values[lo:hi].tolist() if 0 < hi - lo <= cap else []
                 found += postings.recent.get(h, ())
                 for position in found:

@@ -636,11 +636,7 @@ def upload_hits(
     """Hits made offline at a border post enter the normal hit workflow: stored (source
     offline, with the time they were made), shown to the owner, logged and audited. A hit on a
     record the post may not learn of (any more) is not stored; its reference is returned."""
-    from sqlalchemy import insert
-
-    from bluebridge.records.models import RecordAccess
-    from bluebridge.screening.models import ScreeningHit
-    from bluebridge.screening.service import may_screen
+    from bluebridge.screening.service import HitBatch, Target, may_screen
 
     if not may_screen(principal):
         from bluebridge.errors import PermissionDenied
@@ -665,7 +661,13 @@ def upload_hits(
     }
     visibility = visibility_for(principal)
     agency = session.get(Agency, principal.agency_id) if principal.agency_id else None
-    now = utcnow()
+    batch = HitBatch(
+        session,
+        principal,
+        agency_code=agency.code if agency else None,
+        source="offline",
+        now=utcnow(),
+    )
     stored = 0
     refused: list[int] = []
     for hit in hits:
@@ -674,60 +676,19 @@ def upload_hits(
         if row is None or seen is Visibility.NONE:
             refused.append(hit.record_id)
             continue
-        hit_only = seen is Visibility.POSSIBLE_HIT
         status = row.payload.get("status") if isinstance(row.payload, dict) else None
-        session.execute(
-            insert(ScreeningHit).values(
-                at=now,
-                screened_at=hit.screened_at,
-                record_id=row.id,
-                record_kind=row.kind,
-                owner_agency_id=row.owner_agency_id,
-                owner_country=row.owner_country,
-                score=hit.score if hit.score is not None else 1.0,
-                hit_only=hit_only,
-                query=hit.query,
-                explanation=[] if hit_only else hit.explanation,
-                action=str(status) if status else None,
-                actor_name=principal.name,
-                agency_id=principal.agency_id,
-                agency_code=agency.code if agency else None,
-                country=principal.country,
-                place=hit.place,
-                channel=principal.context.channel.value,
-                source="offline",
-                request_id=principal.context.request_id,
-            )
-        )
-        if principal.agency_id != row.owner_agency_id:
-            session.execute(
-                insert(RecordAccess).values(
-                    record_id=row.id,
-                    at=now,
-                    action="hit",
-                    actor_name=principal.name,
-                    agency_id=principal.agency_id,
-                    country=principal.country,
-                    channel=principal.context.channel.value,
-                    request_id=principal.context.request_id,
-                )
-            )
-        audit.record(
-            session,
-            principal=principal,
-            action="screening.hit",
-            object_type=row.kind,
-            object_id=row.id,
-            object_country=row.owner_country,
-            details={
-                "score": hit.score,
-                "hit_only": hit_only,
-                "source": "offline",
-                "place": hit.place,
-                "screened_at": hit.screened_at.isoformat(),
-            },
+        batch.add(
+            Target(row.id, row.kind, row.owner_agency_id, row.owner_country),
+            score=hit.score,
+            hit_only=seen is Visibility.POSSIBLE_HIT,
+            query=hit.query,
+            explanation=hit.explanation,
+            action=str(status) if status else None,
+            place=hit.place,
+            screened_at=hit.screened_at,
         )
         stored += 1
+    batch.write()
     audit.record(
         session,
         principal=principal,

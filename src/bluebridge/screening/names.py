@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from anyascii import anyascii
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from bluebridge.records.kinds.persons import detect_script
 
@@ -279,10 +279,16 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 # ---------------------------------------------------------------- skeletons
 
 
-def skeleton(latin: str, *, pinyin: bool = False) -> str:
+_VOWELS = "aeiouy"
+
+
+def skeleton(latin: str, *, pinyin: bool = False, written_latin: bool = False) -> str:
     """The consonant skeleton of a Latin form: vowels, h, w and y dropped, the consonants put
     into classes (B: b p f v; T: t d; K: k g q c x; S: s z j ch sh zh ts; L: l r; M; N).
-    With `pinyin`, j and q are read as the K they transcribe in foreign names (基 ji for "ki")."""
+    With `pinyin`, j and q are read as the K they transcribe in foreign names (基 ji for "ki").
+    With `written_latin` (a name written in Latin letters, not romanised from Arabic or Hebrew,
+    where w and y carry vowels), a w before a vowel is the consonant v (Wladimir, Grigorjew), and
+    a j beside a vowel after a consonant is the glide y (Martjan, Stojtschew)."""
     out: list[str] = []
     text = latin.lower()
     i = 0
@@ -290,6 +296,23 @@ def skeleton(latin: str, *, pinyin: bool = False) -> str:
     while i < n:
         c = text[i]
         nxt = text[i + 1] if i + 1 < n else ""
+        prev = text[i - 1] if i else ""
+        if written_latin and c == "w" and (nxt in _VOWELS or (not prev and nxt)) and nxt:
+            out.append("B")
+            i += 1
+            continue
+        if (
+            written_latin
+            and c == "j"
+            and prev
+            and prev != "d"
+            and (
+                (prev not in _VOWELS and nxt in _VOWELS and nxt)
+                or (prev in _VOWELS and (not nxt or nxt not in _VOWELS))
+            )
+        ):
+            i += 1
+            continue
         if c in "aeiouyhw":
             i += 1
             continue
@@ -371,12 +394,35 @@ def _ascii_letters(value: str) -> str:
     return _NOT_LETTER.sub("", value.lower())
 
 
+# Digits a scanner reads for letters (a name has no digits): 0 for O, 1 for l, 5 for S...
+_OCR_DIGITS = str.maketrans(
+    {
+        "0": "o",
+        "1": "l",
+        "2": "z",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "6": "g",
+        "7": "t",
+        "8": "b",
+        "9": "g",
+    }
+)
+_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
+
+
 def _fold_latin(part: str) -> list[str]:
-    """Latin forms of a part in the Latin script: diacritics dropped, and German umlauts as
-    "ae oe ue" too."""
-    forms = [_ascii_letters(anyascii(part))]
+    """Latin forms of a part in the Latin script: diacritics dropped, German umlauts as
+    "ae oe ue" too, digits read as the letters a scanner mistook them for, and the letter
+    pairs OCR confuses (rn for m, cl for d) also read the other way."""
+    text = part.translate(_OCR_DIGITS)
+    forms = [_ascii_letters(anyascii(text))]
     if any(ch in part for ch in "äöüÄÖÜ"):
-        forms.append(_ascii_letters(anyascii(part.translate(_GERMAN_UMLAUTS))))
+        forms.append(_ascii_letters(anyascii(text.translate(_GERMAN_UMLAUTS))))
+    for seen, meant in _OCR_PAIRS:
+        if seen in forms[0]:
+            forms.append(forms[0].replace(seen, meant))
     return forms
 
 
@@ -505,7 +551,8 @@ def _make_part(
     distinct = tuple(dict.fromkeys(f for f in forms if f))
     if not distinct:
         return None
-    skeletons = tuple(dict.fromkeys(skeleton(f) for f in distinct))
+    written_latin = script in ("Latn", "Zyyy")
+    skeletons = tuple(dict.fromkeys(skeleton(f, written_latin=written_latin) for f in distinct))
     if script == "Hani":  # pinyin j and q also as the k they transcribe
         skeletons = tuple(
             dict.fromkeys([*skeletons, *(skeleton(f, pinyin=True) for f in distinct)])
@@ -514,7 +561,7 @@ def _make_part(
     latin_script = script in ("Latn", "Zyyy")
     alternates: tuple[str, ...] = ()
     if latin_script and not initial:
-        heard = {skeleton(v) for f in distinct for v in _heard_elsewhere(f)}
+        heard = {skeleton(v, written_latin=True) for f in distinct for v in _heard_elsewhere(f)}
         alternates = tuple(sorted(heard - set(skeletons)))
     return _intern(
         Part(
@@ -656,8 +703,8 @@ def parse_name(value: str) -> ParsedName:
 
 def name_keys(name: ParsedName) -> set[str]:
     """The keys a name is found by in the screening index: each core part's skeleton alone,
-    each pair of parts' skeletons (in any order), and each part's skeleton with the first two
-    classes of another part's (so that a typo in one part still finds the name)."""
+    each pair of parts' skeletons (in any order), and each part's skeleton with the first
+    class of another part's (so that a typo in one part still finds the name)."""
     core = [p for p in name.core if not p.initial] or list(name.core)
     keys: set[str] = set()
     sets = [_part_codes(p) for p in core]
@@ -672,7 +719,7 @@ def name_keys(name: ParsedName) -> set[str]:
                 for b in second:
                     if i < j:
                         keys.add("2" + min(a, b) + "|" + max(a, b))
-                    keys.add("3" + a + "|" + b[:2])
+                    keys.add("3" + a + "|" + b[:1])
     return keys
 
 
@@ -749,13 +796,9 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
                 spelling,
                 # Jaro-Winkler alone rates a shared beginning too high (Marie, Marine): its
                 # mean with the edit similarity keeps a typo close and another name apart.
-                (
-                    JaroWinkler.normalized_similarity(fa, fb)
-                    + Levenshtein.normalized_similarity(fa, fb)
-                )
-                / 2,
+                (JaroWinkler.normalized_similarity(fa, fb) + OSA.normalized_similarity(fa, fb)) / 2,
             )
-    best, how = spelling * 0.95, "similar"
+    best, how = min(spelling, 0.95), "similar"
     cross = a.latin_script != b.latin_script
     unvowelled = not (a.vowels and b.vowels)
     a_skeletons = a.skeletons + a.alternates if cross and b.script in _SYLLABIC else a.skeletons
@@ -881,7 +924,7 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
         and not everything_paired
     ):
         # One shared part (a common given or family name) does not make the same name.
-        score = min(score, 0.6 if core_matched < 1.5 else 0.75)
+        score = min(score, 0.6 if core_matched < 1.5 else 0.77)
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)

@@ -487,13 +487,108 @@ def _object_titles(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
+class Target:
     """A record matched, for the hit table, the access log and the audit."""
 
     id: int
     kind: str
     owner_agency_id: int
     owner_country: str | None
+
+
+class HitBatch:
+    """The hits of one request (online or uploaded from offline), each stored for the owner's
+    inbox, noted in the owner's access log and audited; written together."""
+
+    def __init__(
+        self,
+        session: Session,
+        principal: Principal,
+        *,
+        agency_code: str | None,
+        source: str,
+        now: dt.datetime,
+    ) -> None:
+        self.session = session
+        self.principal = principal
+        self.agency_code = agency_code
+        self.source = source
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+        self.access_rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        target: Target,
+        *,
+        score: float | None,
+        hit_only: bool,
+        query: dict[str, Any],
+        explanation: list[str],
+        action: str | None,
+        place: str | None,
+        screened_at: dt.datetime,
+    ) -> None:
+        principal = self.principal
+        self.rows.append(
+            {
+                "at": self.now,
+                "screened_at": screened_at,
+                "record_id": target.id,
+                "record_kind": target.kind,
+                "owner_agency_id": target.owner_agency_id,
+                "owner_country": target.owner_country,
+                "score": score if score is not None else 1.0,
+                "hit_only": hit_only,
+                "query": query,
+                "explanation": [] if hit_only else explanation,
+                "action": action,
+                "actor_name": principal.name,
+                "agency_id": principal.agency_id,
+                "agency_code": self.agency_code,
+                "country": principal.country,
+                "place": place,
+                "channel": principal.context.channel.value,
+                "source": self.source,
+                "request_id": principal.context.request_id,
+            }
+        )
+        if principal.agency_id != target.owner_agency_id:
+            self.access_rows.append(
+                {
+                    "record_id": target.id,
+                    "at": self.now,
+                    "action": "hit",
+                    "actor_name": principal.name,
+                    "agency_id": principal.agency_id,
+                    "country": principal.country,
+                    "channel": principal.context.channel.value,
+                    "request_id": principal.context.request_id,
+                }
+            )
+        details: dict[str, Any] = {
+            "score": score,
+            "hit_only": hit_only,
+            "source": self.source,
+            "place": place,
+        }
+        if self.source != "online":
+            details["screened_at"] = screened_at.isoformat()
+        audit.record(
+            self.session,
+            principal=principal,
+            action="screening.hit",
+            object_type=target.kind,
+            object_id=target.id,
+            object_country=target.owner_country,
+            details=details,
+        )
+
+    def write(self) -> None:
+        if self.rows:
+            self.session.execute(insert(ScreeningHit), self.rows)
+        if self.access_rows:
+            self.session.execute(insert(RecordAccess), self.access_rows)
 
 
 def screen(
@@ -559,9 +654,8 @@ def screen(
     policies += [(h.record_id, h.policy) for _, _, os in raw for h in os]
     possible = [(r, p) for r, p in policies if p.access_mode == access.AccessMode.HIT_ONLY.value]
     ncbs = _owner_agencies(session, possible) if possible else {}
-    hit_rows: list[dict[str, Any]] = []
-    access_rows: list[dict[str, Any]] = []
     now = utcnow()
+    hits = HitBatch(session, principal, agency_code=agency_code, source=source, now=now)
     total_matches = 0
     for query, persons, objects in raw:
         matches = [_person_match(h) for h in persons] + [_object_match(h, titles) for h in objects]
@@ -574,65 +668,22 @@ def screen(
                 match.contact = Contact(
                     policy.owner_country, ncb.code if ncb else None, ncb.name if ncb else None
                 )
-            target = _Target(
+            target = Target(
                 match.record_id, match.kind, policy.owner_agency_id, policy.owner_country
             )
-            hit_rows.append(
-                {
-                    "at": now,
-                    "screened_at": screened_at or now,
-                    "record_id": target.id,
-                    "record_kind": target.kind,
-                    "owner_agency_id": target.owner_agency_id,
-                    "owner_country": target.owner_country,
-                    "score": match.score if match.score is not None else 1.0,
-                    "hit_only": match.possible_hit,
-                    "query": query.summary(),
-                    "explanation": match.explanation,
-                    "action": match.status,
-                    "actor_name": principal.name,
-                    "agency_id": principal.agency_id,
-                    "agency_code": agency_code,
-                    "country": principal.country,
-                    "place": place,
-                    "channel": principal.context.channel.value,
-                    "source": source,
-                    "request_id": principal.context.request_id,
-                }
-            )
-            if principal.agency_id != target.owner_agency_id:
-                access_rows.append(
-                    {
-                        "record_id": target.id,
-                        "at": now,
-                        "action": "hit",
-                        "actor_name": principal.name,
-                        "agency_id": principal.agency_id,
-                        "country": principal.country,
-                        "channel": principal.context.channel.value,
-                        "request_id": principal.context.request_id,
-                    }
-                )
-            audit.record(
-                session,
-                principal=principal,
-                action="screening.hit",
-                object_type=target.kind,
-                object_id=target.id,
-                object_country=target.owner_country,
-                details={
-                    "score": match.score,
-                    "hit_only": match.possible_hit,
-                    "source": source,
-                    "place": place,
-                },
+            hits.add(
+                target,
+                score=match.score,
+                hit_only=match.possible_hit,
+                query=query.summary(),
+                explanation=match.explanation,
+                action=match.status,
+                place=place,
+                screened_at=screened_at or now,
             )
         total_matches += len(matches)
         results.append(Result(query, matches))
-    if hit_rows:
-        session.execute(insert(ScreeningHit), hit_rows)
-    if access_rows:
-        session.execute(insert(RecordAccess), access_rows)
+    hits.write()
     audit.record(
         session,
         principal=principal,
