@@ -42,7 +42,7 @@ MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
 KEY_CAP = 5_000  # a key held by more names than this (a very common pair) is passed over
 MAX_SCORED = 200  # candidates scored for one query at most (the best evidence first)
-KEY_WEIGHTS = {"1": 1, "2": 4, "3": 2}
+KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0}
 RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 
@@ -326,7 +326,7 @@ class ScreeningIndex:
         for name in query:
             for key in name_keys(name):
                 (singles if key[0] == "1" else multi).add(key)
-        counts: dict[int, int] = {}
+        counts: dict[int, float] = {}
         postings = self._person_keys
         for group, cap in ((multi, KEY_CAP), (singles, SINGLE_KEY_CAP)):
             if not group:
@@ -339,8 +339,13 @@ class ScreeningIndex:
             ):
                 # A pair of parts is better evidence than a part and a prefix, or a lone part.
                 weight = KEY_WEIGHTS[key[0]]
-                if key[0] == "1" and hi - lo <= RARE_PART:
-                    weight = 2  # a rare part alone (a rare family name) is worth scoring
+                held = hi - lo
+                if key[0] == "1" and held <= RARE_PART:
+                    weight = 2.0  # a rare part alone (a rare family name) is worth scoring
+                elif held > 2000:
+                    weight /= 4  # a key that many names hold says less (a short skeleton)
+                elif held > 200:
+                    weight /= 2
                 found: list[int] = postings.values[lo:hi].tolist() if 0 < hi - lo <= cap else []
                 found += postings.recent.get(h, ())
                 for position in found:
@@ -350,7 +355,7 @@ class ScreeningIndex:
         # A name of two parts or more is the same name only if two of its parts are found:
         # a candidate sharing one lone part (a common given name) is not scored.
         several = any(len([p for p in name.core if not p.initial]) >= 2 for name in query)
-        least = 2 if several else 1
+        least = 1.5 if several else 0.25
         positions = [p for p, weight in counts.items() if weight >= least]
         if len(positions) > MAX_SCORED:
             positions.sort(key=lambda p: -counts[p])

@@ -704,7 +704,8 @@ def parse_name(value: str) -> ParsedName:
 def name_keys(name: ParsedName) -> set[str]:
     """The keys a name is found by in the screening index: each core part's skeleton alone,
     each pair of parts' skeletons (in any order), and each part's skeleton with the first
-    class of another part's (so that a typo in one part still finds the name)."""
+    class, and with the last class, of another part's (so that a typo in one part, at its
+    beginning or at its end, still finds the name)."""
     core = [p for p in name.core if not p.initial] or list(name.core)
     keys: set[str] = set()
     sets = [_part_codes(p) for p in core]
@@ -720,6 +721,7 @@ def name_keys(name: ParsedName) -> set[str]:
                     if i < j:
                         keys.add("2" + min(a, b) + "|" + max(a, b))
                     keys.add("3" + a + "|" + b[:1])
+                    keys.add("4" + a + "|" + b[-1:])
     return keys
 
 
@@ -774,7 +776,11 @@ NEAR_SKELETON_UNVOWELLED = 0.72
 # alike on its own.
 _SHORT_SKELETON_CAP = {1: 0.84, 2: 0.9}
 MIN_PART_SIMILARITY = 0.78  # below this two parts are not taken as the same part
-UNMATCHED_WEIGHT = 0.4  # a part left over on either side counts as a zero at this weight
+# A part left over on either side counts as a zero at a weight: a lot for the first or last
+# part of a name (a given name or a family name: Umar El-Sharif is not his daughter Bushra Umar
+# Abdelrahman El-Sharif), little for a part in the middle (a middle name, a father's name).
+UNMATCHED_END_WEIGHT = 0.9
+UNMATCHED_MIDDLE_WEIGHT = 0.3
 
 
 @lru_cache(maxsize=1 << 18)
@@ -903,12 +909,16 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     numerator = 0.0
     denominator = 0.0
     for parts, sims in ((q_parts, q_sim), (c_parts, c_sim)):
-        for part, sim in zip(parts, sims, strict=True):
+        core = [i for i, p in enumerate(parts) if not p.particle]
+        ends = {core[0], core[-1]} if core else set()
+        for position, (part, sim) in enumerate(zip(parts, sims, strict=True)):
             if sim > 0:
                 numerator += part.weight * sim
                 denominator += part.weight
+            elif position in ends:
+                denominator += UNMATCHED_END_WEIGHT * part.weight
             else:
-                denominator += UNMATCHED_WEIGHT * part.weight
+                denominator += UNMATCHED_MIDDLE_WEIGHT * part.weight
     score = numerator / denominator if denominator else 0.0
     core_matched = sum(
         1 for i in used_q if not q_parts[i].particle and not q_parts[i].initial
