@@ -364,3 +364,17 @@ def test_an_upload_naming_a_record_the_post_may_not_see_stores_nothing_for_it(
     assert "hits[0].screened_at" in bad.text
     with runtime.sessions() as session:
         assert session.scalars(select(ScreeningHit)).all() == []
+
+
+def test_biometric_and_financial_records_stay_at_the_hub(runtime, tmp_path, post, owners):
+    import random
+
+    from bluebridge.records.samples import sample_payload
+
+    _register(runtime, tmp_path, post)
+    rng = random.Random(3)
+    for kind in ("dna_profiles", "financial_accounts", "cyber_indicators"):
+        enter(runtime, owners["EGY"], kind, sample_payload(kind, country="EGY", rng=rng))
+    enter(runtime, owners["EGY"], "vehicles", sample_payload("vehicles", country="EGY", rng=rng))
+    _, summary = _export(runtime, post)
+    assert (summary.entries, summary.hidden) == (1, 0)  # the vehicle alone

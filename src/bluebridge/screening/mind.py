@@ -69,6 +69,16 @@ from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 
 HUB_KEY_FILE = "mind_hub.key"
+# What a border post screens offline: persons, and the documents, vehicles, vessels, firearms
+# and works of art that cross a border. Biometric, financial and cyber records stay at the hub.
+MIND_KINDS = (
+    PERSON_KIND,
+    "travel_documents",
+    "vehicles",
+    "vessels",
+    "firearms",
+    "artworks",
+)
 PAYLOAD_FORMAT = "bluebridge-mind/1"
 
 
@@ -187,7 +197,7 @@ def _entry_lines(
     principal = post_principal(agency)
     visibility = visibility_for(principal)
     contacts = _contacts(session)
-    ids_query = select(Record.id)
+    ids_query = select(Record.id).where(Record.kind.in_(MIND_KINDS))
     if since is not None:
         ids_query = ids_query.where(Record.seq > since)
     else:
