@@ -337,7 +337,7 @@ def test_the_command_line_exports_screens_offline_and_syncs_the_hits(
 
 
 def test_an_upload_naming_a_record_the_post_may_not_see_stores_nothing_for_it(
-    client, runtime, world, post, owners
+    client, runtime, world, tmp_path, post, owners
 ):
     secret = enter(
         runtime,
@@ -346,19 +346,32 @@ def test_an_upload_naming_a_record_the_post_may_not_see_stores_nothing_for_it(
         person(["Jean Secret"]),
         AccessPolicy(mode=AccessMode.LISTED, countries=["ESP"]),
     )
-    key = world.api_key(post.code, (Role.BORDER_OFFICER,))
+    gone = enter(runtime, owners["FRA"], "persons", person(["Jean Parti"]))
+    with unit_of_work(runtime.sessions) as session:
+        records.delete_record(session, principal=owners["FRA"], record_id=gone)
     now = dt.datetime.now(dt.UTC).isoformat()
-    response = client.post(
-        "/api/v1/mind/hits",
-        json={"hits": [{"record_id": secret, "screened_at": now}]},
-        headers={"Authorization": f"Bearer {key}"},
+    body = {
+        "hits": [{"record_id": secret, "screened_at": now}, {"record_id": gone, "screened_at": now}]
+    }
+    key = world.api_key(post.code, (Role.BORDER_OFFICER,))
+    headers = {"Authorization": f"Bearer {key}"}
+    # Only a border post with a registered key uploads offline hits.
+    assert client.post("/api/v1/mind/hits", json=body, headers=headers).status_code == 403
+    officer = world.api_key("DEU-NCB", (Role.OFFICER,))
+    assert (
+        client.post(
+            "/api/v1/mind/hits", json=body, headers={"Authorization": f"Bearer {officer}"}
+        ).status_code
+        == 403
     )
+    _register(runtime, tmp_path, post)
+    response = client.post("/api/v1/mind/hits", json=body, headers=headers)
     assert response.status_code == 200, response.text
-    assert response.json() == {"stored": 0, "refused": [secret]}
+    assert response.json() == {"stored": 0, "refused": [secret, gone]}
     bad = client.post(
         "/api/v1/mind/hits",
         json={"hits": [{"record_id": secret, "screened_at": "2099-01-01T00:00:00Z"}]},
-        headers={"Authorization": f"Bearer {key}"},
+        headers=headers,
     )
     assert bad.status_code == 422
     assert "hits[0].screened_at" in bad.text

@@ -352,3 +352,22 @@ def test_the_api_screens_a_batch_and_single_checks(client, world, runtime, egypt
     assert (
         client.get("/api/v1/hits", headers=bearer(key)).status_code == 403
     )  # a border officer has no inbox
+
+
+def test_a_lowered_threshold_does_not_reveal_how_close_a_hidden_record_comes(
+    runtime, france, germany
+):
+    policy = AccessPolicy(mode=AccessMode.HIT_ONLY)
+    enter(runtime, france, "persons", person(["Pierre Martin"], (1969, 5, 5)), policy)
+    visible = enter(runtime, france, "persons", person(["Pierre Martinez"], (1969, 5, 5)))
+    query = [person_query("q", ["Pierre Marten"], "1969-05-05")]
+    [(_, loose)] = run(runtime, germany, query, threshold=0.3)
+    # The caller's low threshold finds the visible near-miss, and the hidden record is
+    # decided at the installation's threshold: shown only as a possible hit when it reaches it,
+    # and listed after the full hits by reference, whatever its score.
+    assert loose[0].record_id == visible
+    assert all(not m.possible_hit for m in loose[:-1])
+    [(_, weak)] = run(
+        runtime, germany, [person_query("q", ["Pierre Durand"], "1969-05-05")], threshold=0.1
+    )
+    assert not any(m.possible_hit for m in weak)

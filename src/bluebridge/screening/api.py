@@ -165,6 +165,7 @@ def screen_batch(
         limit=body.limit,
         place=body.place,
         agency_code=_agency_code(session, principal),
+        possible_threshold=get_runtime(request).settings.screening_threshold,
     )
     return screen_out(results, threshold)
 
@@ -215,6 +216,7 @@ def screen_one(
         threshold=limit,
         place=place,
         agency_code=_agency_code(session, principal),
+        possible_threshold=get_runtime(request).settings.screening_threshold,
     )
     return screen_out(results, limit).responses["query"]
 

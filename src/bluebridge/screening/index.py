@@ -139,8 +139,12 @@ class _Postings:
     """Keys to positions: sorted arrays for the bulk, a dictionary for what came since."""
 
     def __init__(self) -> None:
-        self.keys = np.empty(0, dtype=np.int64)
-        self.values = np.empty(0, dtype=np.int64)
+        # The sorted arrays as one pair, replaced in one assignment: a reader takes the pair
+        # once and never mixes the keys of one merge with the positions of another.
+        self.arrays: tuple[np.ndarray, np.ndarray] = (
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int64),
+        )
         self.recent: dict[int, list[int]] = {}
         self.recent_count = 0
         self._pending_keys: list[int] = []
@@ -152,8 +156,9 @@ class _Postings:
 
     def seal(self) -> None:
         """Sort what `add_bulk` gathered (and any recent entries) into the arrays."""
-        keys = [self.keys, np.fromiter(self._pending_keys, dtype=np.int64)]
-        values = [self.values, np.fromiter(self._pending_values, dtype=np.int64)]
+        old_keys, old_values = self.arrays
+        keys = [old_keys, np.fromiter(self._pending_keys, dtype=np.int64)]
+        values = [old_values, np.fromiter(self._pending_values, dtype=np.int64)]
         if self.recent:
             flat = [(k, v) for k, vs in self.recent.items() for v in vs]
             keys.append(np.fromiter((k for k, _ in flat), dtype=np.int64, count=len(flat)))
@@ -161,7 +166,8 @@ class _Postings:
         all_keys = np.concatenate(keys)
         all_values = np.concatenate(values)
         order = np.argsort(all_keys, kind="stable")
-        self.keys, self.values = all_keys[order], all_values[order]
+        # The recent entries stay readable until the arrays that hold them are in place.
+        self.arrays = (all_keys[order], all_values[order])
         self._pending_keys, self._pending_values = [], []
         self.recent = {}
         self.recent_count = 0
@@ -170,21 +176,24 @@ class _Postings:
         self.recent.setdefault(key, []).append(value)
         self.recent_count += 1
 
-    def counts(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        low = np.searchsorted(self.keys, keys, side="left")
-        high = np.searchsorted(self.keys, keys, side="right")
-        return low, high
+    def snapshot(
+        self, keys: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, list[int]]]:
+        """For the hashed keys: their ranges in one consistent pair of arrays, the positions
+        array those ranges index, and the recent entries."""
+        recent = self.recent
+        sorted_keys, values = self.arrays
+        low = np.searchsorted(sorted_keys, keys, side="left")
+        high = np.searchsorted(sorted_keys, keys, side="right")
+        return low, high, values, recent
 
-    def lookup(self, key: int, cap: int) -> list[int]:
-        low = int(np.searchsorted(self.keys, key, side="left"))
-        high = int(np.searchsorted(self.keys, key, side="right"))
-        found: list[int] = self.values[low:high].tolist() if high - low <= cap else []
-        found += self.recent.get(key, ())
-        return found
+    @property
+    def size(self) -> int:
+        return len(self.arrays[0])
 
     @property
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.values.nbytes)
+        return int(self.arrays[0].nbytes + self.arrays[1].nbytes)
 
 
 @dataclass
@@ -205,8 +214,6 @@ class ScreeningIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._persons: list[_Person] = []
-        self._birth = np.empty(0, dtype=np.int32)  # birth codes of the sealed persons
-        self._recent_birth: list[int] = []
         self._person_keys = _Postings()
         # objects: columns by position
         self._object_keys = _Postings()
@@ -250,13 +257,10 @@ class ScreeningIndex:
         with self._lock:
             position = len(self._persons)
             self._persons.append(_Person(entry, parsed, self.policy_id(policy)))
-            code = birth_code(entry.birth)
             if self.sealed:
-                self._recent_birth.append(code)
                 for key in keys:
                     self._person_keys.add(key_hash(key), position)
             else:
-                self._recent_birth.append(code)
                 for key in keys:
                     self._person_keys.add_bulk(key_hash(key), position)
             self._current[entry.record_id] = entry.seq
@@ -290,10 +294,6 @@ class ScreeningIndex:
         with self._lock:
             self._person_keys.seal()
             self._object_keys.seal()
-            self._birth = np.concatenate(
-                [self._birth, np.fromiter(self._recent_birth, dtype=np.int32)]
-            )
-            self._recent_birth = []
             self.sealed = True
 
     def maybe_merge(self) -> None:
@@ -315,6 +315,7 @@ class ScreeningIndex:
         visibility: Callable[[Policy], Visibility],
         threshold: float,
         limit: int = 20,
+        possible_threshold: float = 0.0,
     ) -> list[PersonHit]:
         """Persons whose score against the query reaches the threshold, best first, among
         those the principal may learn of."""
@@ -333,7 +334,7 @@ class ScreeningIndex:
                 continue
             keys = list(group)
             hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.int64, count=len(keys))
-            low, high = postings.counts(hashes)
+            low, high, values, recent = postings.snapshot(hashes)
             for key, h, lo, hi in zip(
                 keys, hashes.tolist(), low.tolist(), high.tolist(), strict=True
             ):
@@ -346,8 +347,8 @@ class ScreeningIndex:
                     weight /= 4  # a key that many names hold says less (a short skeleton)
                 elif held > 200:
                     weight /= 2
-                found: list[int] = postings.values[lo:hi].tolist() if 0 < hi - lo <= cap else []
-                found += postings.recent.get(h, ())
+                found: list[int] = values[lo:hi].tolist() if 0 < hi - lo <= cap else []
+                found += recent.get(h, ())
                 for position in found:
                     counts[position] = counts.get(position, 0) + weight
         if not counts:
@@ -356,32 +357,34 @@ class ScreeningIndex:
         # a candidate sharing one lone part (a common given name) is not scored.
         several = any(len([p for p in name.core if not p.initial]) >= 2 for name in query)
         least = 1.5 if several else 0.25
-        positions = [p for p, weight in counts.items() if weight >= least]
-        if len(positions) > MAX_SCORED:
-            positions.sort(key=lambda p: -counts[p])
-            positions = positions[:MAX_SCORED]
         query_code = birth_code(birth)
-        sealed = len(self._birth)
-        hits: dict[int, PersonHit] = {}
         seen_policy: dict[int, Visibility] = {}
-        for position in positions:
-            code = (
-                int(self._birth[position])
-                if position < sealed
-                else self._recent_birth[position - sealed]
-            )
-            if not could_match_birth(query_code, code):
+        positions = []
+        # Passed over before the cut to the best candidates, so that records the principal
+        # may not learn of take none of the places: stale entries, other birth years.
+        for position, weight in counts.items():
+            if weight < least:
                 continue
             person = self._persons[position]
             entry = person.entry
             if not self._is_current(entry.record_id, entry.seq):
                 continue
+            if not could_match_birth(query_code, birth_code(entry.birth)):
+                continue
             seen = seen_policy.get(person.policy)
             if seen is None:
                 seen = visibility(self._policies[person.policy])
                 seen_policy[person.policy] = seen
-            if seen is Visibility.NONE:
-                continue
+            if seen is not Visibility.NONE:
+                positions.append(position)
+        if len(positions) > MAX_SCORED:
+            positions.sort(key=lambda p: -counts[p])
+            positions = positions[:MAX_SCORED]
+        hits: dict[int, PersonHit] = {}
+        for position in positions:
+            person = self._persons[position]
+            entry = person.entry
+            seen = seen_policy[person.policy]
             scored = score_person(
                 query,
                 birth,
@@ -392,15 +395,29 @@ class ScreeningIndex:
                 entry.nationalities,
                 entry.gender,
             )
-            if scored is None or scored.score < threshold:
+            # A possible hit is decided at the installation's threshold, which a caller may
+            # not lower to learn how close a hidden record comes.
+            needed = (
+                max(threshold, possible_threshold) if seen is Visibility.POSSIBLE_HIT else threshold
+            )
+            if scored is None or scored.score < needed:
                 continue
             previous = hits.get(entry.record_id)
             if previous is None or previous.score.score < scored.score:
                 hits[entry.record_id] = PersonHit(
                     entry, self._policies[person.policy], seen, scored
                 )
-        ranked = sorted(hits.values(), key=lambda h: (-h.score.score, h.entry.record_id))
-        return ranked[:limit]
+        # Full hits best first; possible hits after them by reference, outside the limit, so
+        # that their place tells nothing of their score.
+        full = sorted(
+            (h for h in hits.values() if h.visibility is Visibility.FULL),
+            key=lambda h: (-h.score.score, h.entry.record_id),
+        )
+        possible = sorted(
+            (h for h in hits.values() if h.visibility is Visibility.POSSIBLE_HIT),
+            key=lambda h: h.entry.record_id,
+        )
+        return full[:limit] + possible
 
     # ------------------------------------------------------------ objects
 
@@ -413,12 +430,12 @@ class ScreeningIndex:
             return []
         postings = self._object_keys
         hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.int64, count=len(keys))
-        low, high = postings.counts(hashes)
+        low, high, values, recent = postings.snapshot(hashes)
         out: list[list[ObjectHit]] = []
         seen_policy: dict[int, Visibility] = {}
         for key, h, lo, hi in zip(keys, hashes.tolist(), low.tolist(), high.tolist(), strict=True):
-            found: list[int] = postings.values[lo:hi].tolist() if hi > lo else []
-            found += postings.recent.get(h, ())
+            found: list[int] = values[lo:hi].tolist() if hi > lo else []
+            found += recent.get(h, ())
             results: dict[int, ObjectHit] = {}
             for position in found:
                 record_id = self._obj_record[position]
@@ -493,11 +510,11 @@ class ScreeningIndex:
                 yield entry, self._policies[person.policy]
 
     def stats(self) -> IndexStats:
-        live = sum(1 for seq in self._current.values() if seq > 0)
+        live = sum(1 for seq in list(self._current.values()) if seq > 0)
         return IndexStats(
             persons=len(self._persons),
             objects=len(self._obj_record),
-            keys=len(self._person_keys.keys) + len(self._object_keys.keys),
+            keys=self._person_keys.size + self._object_keys.size,
             sequence=self.sequence,
             memory_bytes=self._person_keys.nbytes + self._object_keys.nbytes,
             extra={"live_records": float(live)},

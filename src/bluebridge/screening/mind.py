@@ -269,8 +269,9 @@ def _entry_line(
             hashed: set[str] = set()
             for name in entry.names:
                 hashed |= {_hashed(salt, k) for k in name_keys(parse_name(name)) if k[0] == "2"}
+            # No birth date: a hidden person is told by its names alone (more possible hits
+            # offline, and nothing readable in the package).
             line["names"] = sorted(hashed)
-            line["birth"] = birth_code(entry.birth)
         else:
             line["keys"] = sorted(
                 _hashed(salt, f"{t}:{v}") for t, v in keys if t not in NAME_KEY_TYPES
@@ -442,27 +443,34 @@ class OfflineCopy:
             current_sequence=self.sequence,
             now=now,
         )
-        text = payload.decode()
-        lines = iter(text.splitlines())
-        meta = json.loads(next(lines))
-        if meta.get("format") != PAYLOAD_FORMAT:
-            raise package.PackageRefused("malformed", "the package holds no MIND data", header)
-        if not header.is_delta:
-            self._lines = {}
-        salt = bytes.fromhex(meta["salt"])
-        for raw in lines:
-            if not raw:
-                continue
-            line = json.loads(raw)
-            if line["t"] == "remove":
-                self._lines.pop(line["tag"], None)
-            else:
-                line["salt"] = salt.hex()
-                self._lines[line["tag"]] = line
+        # Read into a copy: a package that fails half way leaves the post's copy as it was.
+        previous = self._lines
+        try:
+            lines = iter(payload.decode().splitlines())
+            meta = json.loads(next(lines))
+            if meta.get("format") != PAYLOAD_FORMAT:
+                raise ValueError("it holds no MIND data")
+            entries: dict[str, dict[str, Any]] = dict(previous) if header.is_delta else {}
+            salt = bytes.fromhex(meta["salt"])
+            for raw in lines:
+                if not raw:
+                    continue
+                line = json.loads(raw)
+                if line["t"] == "remove":
+                    entries.pop(line["tag"], None)
+                else:
+                    line["salt"] = salt.hex()
+                    entries[line["tag"]] = line
+            self._lines = entries
+            self._build()
+        except (KeyError, TypeError, ValueError, StopIteration) as exc:
+            self._lines = previous
+            raise package.PackageRefused(
+                "malformed", f"the package's entries cannot be read ({exc})", header
+            ) from None
         self.sequence = header.sequence
         self.threshold = float(meta.get("threshold", self.threshold))
         self.package_ids.append(header.package_id)
-        self._build()
         return header
 
     def _build(self) -> None:
@@ -503,7 +511,7 @@ class OfflineCopy:
                     line["id"],
                     line.get("owner"),
                     (contact[0], contact[1]) if contact else None,
-                    int(line.get("birth") or 0),
+                    0,
                     PERSON_KIND if "names" in line else "object",
                 )
                 prefix = line["salt"] + ":"
@@ -646,12 +654,17 @@ def upload_hits(
     """Hits made offline at a border post enter the normal hit workflow: stored (source
     offline, with the time they were made), shown to the owner, logged and audited. A hit on a
     record the post may not learn of (any more) is not stored; its reference is returned."""
+    from bluebridge.errors import PermissionDenied
     from bluebridge.screening.service import HitBatch, Target, may_screen
 
     if not may_screen(principal):
-        from bluebridge.errors import PermissionDenied
-
         raise PermissionDenied("uploading hits needs the border officer or officer role")
+    if (
+        principal.agency_kind != AgencyKind.BORDER_POST.value
+        or principal.agency_id is None
+        or session.get(MindKey, principal.agency_id) is None
+    ):
+        raise PermissionDenied("only a border post with a registered MIND key uploads offline hits")
     ids = sorted({h.record_id for h in hits})
     grants = _grants_by_record(session, ids)
     rows = {
@@ -683,7 +696,12 @@ def upload_hits(
     for hit in hits:
         row = rows.get(hit.record_id)
         seen = visibility(_row_policy(row, grants)) if row is not None else Visibility.NONE
-        if row is None or seen is Visibility.NONE:
+        if (
+            row is None
+            or row.status != "active"
+            or row.kind not in MIND_KINDS
+            or seen is Visibility.NONE
+        ):
             refused.append(hit.record_id)
             continue
         status = row.payload.get("status") if isinstance(row.payload, dict) else None

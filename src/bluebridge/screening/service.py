@@ -467,7 +467,11 @@ def _owner_agencies(session: Session, hits: Iterable[tuple[int, Policy]]) -> dic
     if not countries:
         return {}
     rows = session.scalars(
-        select(Agency).where(Agency.kind == AgencyKind.NCB.value, Agency.country.in_(countries))
+        select(Agency).where(
+            Agency.kind == AgencyKind.NCB.value,
+            Agency.country.in_(countries),
+            Agency.active.is_(True),
+        )
     )
     return {a.country: a for a in rows if a.country}
 
@@ -578,7 +582,8 @@ class HitBatch:
             self.session,
             principal=principal,
             action="screening.hit",
-            object_type=target.kind,
+            # A hit-only record's kind is part of what its owner keeps to itself.
+            object_type="record" if hit_only else target.kind,
             object_id=target.id,
             object_country=target.owner_country,
             details=details,
@@ -603,6 +608,7 @@ def screen(
     agency_code: str | None = None,
     source: str = "online",
     screened_at: dt.datetime | None = None,
+    possible_threshold: float = DEFAULT_THRESHOLD,
 ) -> list[Result]:
     """Screen a batch: each query's matches among what the principal may learn of. Every
     query is audited (counts, not the traveller's details); every match is stored as a hit,
@@ -629,6 +635,7 @@ def screen(
                 visibility=visibility,
                 threshold=threshold,
                 limit=limit,
+                possible_threshold=possible_threshold,
             )
         objects: list[ObjectHit] = []
         for _ in query.keys:
