@@ -552,7 +552,13 @@ def _make_part(
     if not distinct:
         return None
     written_latin = script in ("Latn", "Zyyy")
-    skeletons = tuple(dict.fromkeys(skeleton(f, written_latin=written_latin) for f in distinct))
+    skeletons = tuple(dict.fromkeys(skeleton(f) for f in distinct))
+    if written_latin:
+        # A Latin w or j is read both ways: as the vowel carrier Arabic, Hebrew and Chinese
+        # transcriptions make of it (Wilson: ولسن, 威尔逊), and as the consonant (Grigorjew).
+        skeletons = tuple(
+            dict.fromkeys([*skeletons, *(skeleton(f, written_latin=True) for f in distinct)])
+        )
     if script == "Hani":  # pinyin j and q also as the k they transcribe
         skeletons = tuple(
             dict.fromkeys([*skeletons, *(skeleton(f, pinyin=True) for f in distinct)])
@@ -794,18 +800,19 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
             return 0.9, "initial"
         return 0.0, "initial"
     spelling = 0.0
+    cross = a.latin_script != b.latin_script
     for fa in a.forms:
         for fb in b.forms:
             if fa == fb:
                 return 1.0, "exact"
+            jaro = JaroWinkler.normalized_similarity(fa, fb)
+            # In one script, Jaro-Winkler alone rates a shared beginning too high (Marie,
+            # Marine): its mean with the edit similarity keeps a typo close and another name
+            # apart. Across scripts the romanisation's own spelling makes edits many.
             spelling = max(
-                spelling,
-                # Jaro-Winkler alone rates a shared beginning too high (Marie, Marine): its
-                # mean with the edit similarity keeps a typo close and another name apart.
-                (JaroWinkler.normalized_similarity(fa, fb) + OSA.normalized_similarity(fa, fb)) / 2,
+                spelling, jaro if cross else (jaro + OSA.normalized_similarity(fa, fb)) / 2
             )
     best, how = min(spelling, 0.95), "similar"
-    cross = a.latin_script != b.latin_script
     unvowelled = not (a.vowels and b.vowels)
     a_skeletons = a.skeletons + a.alternates if cross and b.script in _SYLLABIC else a.skeletons
     b_skeletons = b.skeletons + b.alternates if cross and a.script in _SYLLABIC else b.skeletons
