@@ -19,11 +19,10 @@ from bluebridge.records.models import RecordAccess
 from bluebridge.records.samples import sample_payload
 from bluebridge.screening import service
 from bluebridge.screening.models import ScreeningHit
-from bluebridge.screening.mrz import check_digit
 from bluebridge.screening.queries import build_queries, build_query, person_query
 from bluebridge.store.engine import unit_of_work
 from tests.conftest import bearer
-from tests.screening.factories import enter, person
+from tests.screening.factories import enter, person, td3
 
 
 def run(runtime, principal, queries, **options):
@@ -188,37 +187,6 @@ def test_the_index_follows_new_changed_and_deleted_records(runtime, france, germ
     )
 
 
-def _td3(
-    number: str, country: str, surname: str, given: str, birth: str, corrupt: bool = False
-) -> str:
-    name = f"{surname}<<{given.replace(' ', '<')}"
-    line1 = f"P<{country}{name}".ljust(44, "<")[:44]
-    number_field = number.ljust(9, "<")
-    number_digit = check_digit(number_field)
-    if corrupt:
-        number_digit = str((int(number_digit) + 1) % 10)
-    birth_digit = check_digit(birth)
-    expiry = "310101"
-    expiry_digit = check_digit(expiry)
-    optional = "<" * 14
-    optional_digit = check_digit(optional)
-    composite = (
-        number_field
-        + number_digit
-        + birth
-        + birth_digit
-        + expiry
-        + expiry_digit
-        + optional
-        + optional_digit
-    )
-    line2 = (
-        f"{number_field}{number_digit}{country}{birth}{birth_digit}M{expiry}{expiry_digit}"
-        f"{optional}{optional_digit}{check_digit(composite)}"
-    )
-    return line1 + "\n" + line2
-
-
 def test_a_passport_mrz_is_checked_as_a_document_and_its_holder_as_a_person(
     runtime, france, germany
 ):
@@ -235,7 +203,7 @@ def test_a_passport_mrz_is_checked_as_a_document_and_its_holder_as_a_person(
         },
     )
     person_id = enter(runtime, france, "persons", person(["Luc Besson"], (1970, 1, 2)))
-    mrz = _td3("12AB34567", "FRA", "BESSON", "LUC", "700102")
+    mrz = td3("12AB34567", "FRA", "BESSON", "LUC", "700102")
     query = build_query("q", "Passport", {"mrz": mrz}, "q")
     [(status, matches)] = run(runtime, germany, [query])
     assert status == "hit"
@@ -244,7 +212,7 @@ def test_a_passport_mrz_is_checked_as_a_document_and_its_holder_as_a_person(
     broken = build_query(
         "q",
         "Passport",
-        {"mrz": _td3("12AB34567", "FRA", "BESSON", "LUC", "700102", corrupt=True)},
+        {"mrz": td3("12AB34567", "FRA", "BESSON", "LUC", "700102", corrupt=True)},
         "q",
     )
     assert any("document_number" in note for note in broken.notes)

@@ -17,41 +17,10 @@ from hypothesis import strategies as st
 from bluebridge.access.principal import Role
 from bluebridge.access.records import AccessMode, AccessPolicy
 from bluebridge.screening.evidence import score_person
-from bluebridge.screening.mrz import check_digit
 from bluebridge.screening.names import parse_name
 from bluebridge.web import screening
-from tests.screening.factories import enter, person
+from tests.screening.factories import enter, person, td3
 from tests.web.test_portal_flow import csrf_of, sign_in
-
-
-def td3(number, country, surname, given, birth, corrupt=False):
-    """A passport's two MRZ lines; `corrupt` breaks the document number's check digit."""
-    name = f"{surname}<<{given.replace(' ', '<')}"
-    line1 = f"P<{country}{name}".ljust(44, "<")[:44]
-    number_field = number.ljust(9, "<")
-    number_digit = check_digit(number_field)
-    if corrupt:
-        number_digit = str((int(number_digit) + 1) % 10)
-    birth_digit = check_digit(birth)
-    expiry = "310101"
-    expiry_digit = check_digit(expiry)
-    optional = "<" * 14
-    optional_digit = check_digit(optional)
-    composite = (
-        number_field
-        + number_digit
-        + birth
-        + birth_digit
-        + expiry
-        + expiry_digit
-        + optional
-        + optional_digit
-    )
-    line2 = (
-        f"{number_field}{number_digit}{country}{birth}{birth_digit}M{expiry}{expiry_digit}"
-        f"{optional}{optional_digit}{check_digit(composite)}"
-    )
-    return line1 + "\n" + line2
 
 
 @pytest.fixture
