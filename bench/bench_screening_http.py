@@ -214,11 +214,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=5_000)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=None,
+        help="concurrent connections (default 16 on PostgreSQL, 4 on SQLite, whose single "
+        "writer queues every request's audit)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     database_url, drop = _database(args.database_url)
+    if args.connections is None:
+        args.connections = 16 if database_url else 4
     try:
         run(args, database_url)
     finally:
