@@ -127,6 +127,10 @@ def score_person(
             comparison = compare_parsed(query_name, name)
             if best is None or comparison.score > best[0].score:
                 best = (comparison, name)
+                if comparison.score >= 1.0:
+                    break
+        if best is not None and best[0].score >= 1.0:
+            break
     if best is None:
         return None
     comparison, matched = best

@@ -40,7 +40,7 @@ from bluebridge.screening.names import ParsedName, name_keys, parse_name
 
 MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
-KEY_CAP = 5_000  # a key held by more names than this (a very common pair) is passed over
+KEY_CAP = 2_000  # a key held by more names than this (a very common pair) is passed over
 MAX_SCORED = 200  # candidates scored for one query at most (the best evidence first)
 KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0}
 RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
@@ -359,12 +359,13 @@ class ScreeningIndex:
         least = 1.5 if several else 0.25
         query_code = birth_code(birth)
         seen_policy: dict[int, Visibility] = {}
+        ranked = [p for p, weight in counts.items() if weight >= least]
+        if len(ranked) > MAX_SCORED:
+            ranked.sort(key=counts.__getitem__, reverse=True)
         positions = []
-        # Passed over before the cut to the best candidates, so that records the principal
-        # may not learn of take none of the places: stale entries, other birth years.
-        for position, weight in counts.items():
-            if weight < least:
-                continue
+        # The best evidence first, passing over what the principal may not learn of (and
+        # stale entries, other birth years) before the cut, so that those take no places.
+        for position in ranked:
             person = self._persons[position]
             entry = person.entry
             if not self._is_current(entry.record_id, entry.seq):
@@ -377,9 +378,8 @@ class ScreeningIndex:
                 seen_policy[person.policy] = seen
             if seen is not Visibility.NONE:
                 positions.append(position)
-        if len(positions) > MAX_SCORED:
-            positions.sort(key=lambda p: -counts[p])
-            positions = positions[:MAX_SCORED]
+                if len(positions) >= MAX_SCORED:
+                    break
         hits: dict[int, PersonHit] = {}
         for position in positions:
             person = self._persons[position]

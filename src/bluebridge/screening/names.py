@@ -789,7 +789,7 @@ UNMATCHED_END_WEIGHT = 0.9
 UNMATCHED_MIDDLE_WEIGHT = 0.3
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)  # pairs of parts met: a million (about 150 MB) before eviction
 def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
     """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
     name spelt two ways), a skeleton one consonant off (a typo), or an initial."""
@@ -845,7 +845,7 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
     return min(best, 0.99), how
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 19)
 def _joined(parts: tuple[Part, ...]) -> Part:
     """Two neighbouring parts as one (Min Jun as Minjun, Abdul Aziz as Abdulaziz)."""
     forms = ["".join(p.latin for p in parts)]
@@ -877,8 +877,13 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     first (two neighbouring parts may pair with one written together). The score is the
     weighted mean similarity of the paired parts, with the parts left over on either side
     counted as zeros at a lower weight (a middle name missing costs less than a wrong one)."""
-    q_parts = query.parts
-    c_parts = candidate.parts
+    return _compare_parts(query.parts, candidate.parts)
+
+
+@lru_cache(maxsize=1 << 17)
+def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> NameComparison:
+    """`compare_parsed` on the parts alone: interned parts make the same name of many
+    records (a common name) one cached comparison."""
     if not q_parts or not c_parts:
         return NameComparison(
             0.0, (), tuple(p.text for p in q_parts), tuple(p.text for p in c_parts)
@@ -936,7 +941,7 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
         and all(m.how == "exact" for m in matches)
     )
     if (
-        min(len(query.core), len(candidate.core)) >= 2
+        min(_core_count(q_parts), _core_count(c_parts)) >= 2
         and core_matched < 2
         and not everything_paired
     ):
@@ -945,6 +950,10 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
+
+
+def _core_count(parts: tuple[Part, ...]) -> int:
+    return sum(1 for p in parts if not p.particle)
 
 
 def compare_names(query: str, candidate: str) -> NameComparison:
