@@ -148,3 +148,47 @@ def test_scores_lie_between_zero_and_one_and_a_name_matches_itself(a, b):
     assert 0.0 <= score <= 1.0
     if parse_name(a).parts:
         assert compare_names(a, a).score == 1.0
+
+
+def test_a_latin_query_is_judged_on_the_latin_spelling_when_the_person_has_one():
+    # 袁丽 romanises to "yuan li", whose skeletons a Latin "Lei Wang" shares; the person's
+    # own Latin spelling, Li Yuan, is another name.
+    record = [parse_name("袁丽"), parse_name("Li Yuan")]
+    scored = score_person([parse_name("Lei Wang")], None, [], None, record, None, [], None)
+    assert scored is not None
+    assert scored.score < 0.8
+    assert scored.matched_name == "Li Yuan"
+    # With no Latin spelling on record, the native form is what there is to compare with.
+    native_only = score_person(
+        [parse_name("Wang Lei")], None, [], None, [parse_name("王磊")], None, [], None
+    )
+    assert native_only is not None
+    assert native_only.score >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Yong Wang", "Hong Wang"),
+        ("Juan Zhang", "Juan Zheng"),
+        ("张伟", "郑伟"),
+        ("Min Li", "Min Lin"),
+    ],
+)
+def test_two_different_pinyin_names_are_not_one_name(a, b):
+    assert compare_names(a, b).score < 0.8
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Zhang Wei", "张伟"), ("Wang Xiaoming", "Xiaoming Wang"), ("Zhnag Wei", "Zhang Wei")],
+)
+def test_pinyin_names_still_meet_across_scripts_orders_and_typos(a, b):
+    assert compare_names(a, b).score >= 0.8
+
+
+def test_an_initial_finds_the_name_it_stands_for():
+    keys = name_keys(parse_name("Céline Leroy"))
+    assert keys & name_keys(parse_name("C. Leroy"))
+    assert compare_names("C. Leroy", "Céline Leroy").score >= 0.8
+    assert compare_names("M. Leroy", "Céline Leroy").score < 0.8

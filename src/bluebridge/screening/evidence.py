@@ -110,6 +110,21 @@ def could_match_birth(query: int, candidate: int) -> bool:
     return abs(query // 10000 - candidate // 10000) <= 1
 
 
+def _script_of(name: ParsedName) -> str:
+    return "Latn" if name.script in ("Latn", "Zyyy") else name.script
+
+
+def _comparable(query: ParsedName, names: Sequence[ParsedName]) -> Sequence[ParsedName]:
+    """The names of a person a query name is compared with: those written in the query's
+    script when the person has any, else all of them. A comparison across scripts goes
+    through a romanisation and is weaker evidence than one in the same script: a Latin query
+    is judged on the person's Latin (document) spelling, not on how the Chinese or Arabic
+    form of another name romanises (Lei Wang is not 袁丽, Li Yuan)."""
+    script = _script_of(query)
+    same = [name for name in names if _script_of(name) == script]
+    return same or names
+
+
 def score_person(
     query_names: Sequence[ParsedName],
     query_birth: BirthDate | None,
@@ -123,7 +138,7 @@ def score_person(
     """The score of one indexed person against one query (None when no name compares)."""
     best: tuple[NameComparison, ParsedName] | None = None
     for query_name in query_names:
-        for name in names:
+        for name in _comparable(query_name, names):
             comparison = compare_parsed(query_name, name)
             if best is None or comparison.score > best[0].score:
                 best = (comparison, name)

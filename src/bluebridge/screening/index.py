@@ -42,7 +42,7 @@ MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
 KEY_CAP = 2_000  # a key held by more names than this (a very common pair) is passed over
 MAX_SCORED = 200  # candidates scored for one query at most (the best evidence first)
-KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0}
+KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0, "5": 1.5}
 RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 

@@ -715,6 +715,15 @@ def name_keys(name: ParsedName) -> set[str]:
     core = [p for p in name.core if not p.initial] or list(name.core)
     keys: set[str] = set()
     sets = [_part_codes(p) for p in core]
+    # Each part with the first letter of every other part, initials included, so that
+    # "C. Leroy" finds Céline Leroy (the letter as written, not its sound class).
+    letters = {p.latin[:1] for p in name.core}
+    for part, codes in zip(core, sets, strict=True):
+        own = part.latin[:1]
+        for letter in letters:
+            if letter != own or sum(1 for p in name.core if p.latin[:1] == letter) > 1:
+                for code in codes:
+                    keys.add("5" + code + "|" + letter)
     for codes in sets:
         for code in codes:
             keys.add("1" + code)
@@ -789,6 +798,44 @@ UNMATCHED_END_WEIGHT = 0.9
 UNMATCHED_MIDDLE_WEIGHT = 0.3
 
 
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """The syllables of Mandarin in pinyin without tones (ü as v), from pypinyin's table."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    syllables: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            plain = unicodedata.normalize("NFD", reading)
+            plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("ü", "v")
+            syllables.add(plain)
+    # Interjections with no vowel are not name syllables.
+    return frozenset(s for s in syllables if any(v in s for v in "aeiouv"))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_pinyin(form: str) -> bool:
+    """Whether a Latin form reads as Mandarin syllables in pinyin (Zhang, Lihua, Xiaoming):
+    a syllable that is a bare vowel only first, as in Aihua, so that Maria is not read so."""
+    syllables = _pinyin_syllables()
+    n = len(form)
+    if not 1 < n <= 12:
+        return False
+    reachable = [False] * (n + 1)
+    reachable[0] = True
+    for start in range(n):
+        if not reachable[start]:
+            continue
+        for end in range(start + 1, min(n, start + 6) + 1):
+            piece = form[start:end]
+            if piece in syllables and (start == 0 or piece[0] not in "aeiouv"):
+                reachable[end] = True
+    return reachable[n]
+
+
+PINYIN_DIFFERENT = 0.7  # two different Mandarin names in pinyin (Zhang, Zheng): not one name
+
+
 @lru_cache(maxsize=1 << 20)  # pairs of parts met: a million (about 150 MB) before eviction
 def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
     """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
@@ -799,6 +846,17 @@ def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
         if a.latin[:1] == b.latin[:1]:
             return 0.9, "initial"
         return 0.0, "initial"
+    # Pinyin is a closed set of syllables: two names that both read as pinyin and differ are
+    # two names (Wang and Yang, Zhang and Zheng, 张 and 郑), not one misspelt; a typo rarely
+    # makes another valid name (Zhanh, Wnag are not pinyin).
+    if (
+        a.script == b.script
+        and a.script in ("Latn", "Hani")
+        and not set(a.forms) & set(b.forms)
+        and is_pinyin(a.latin)
+        and is_pinyin(b.latin)
+    ):
+        return PINYIN_DIFFERENT, "similar"
     spelling = 0.0
     cross = a.latin_script != b.latin_script
     for fa in a.forms:
@@ -946,7 +1004,7 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
         and not everything_paired
     ):
         # One shared part (a common given or family name) does not make the same name.
-        score = min(score, 0.6 if core_matched < 1.5 else 0.77)
+        score = min(score, 0.6 if core_matched < 1.5 else 0.8)
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
