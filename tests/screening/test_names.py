@@ -192,3 +192,46 @@ def test_an_initial_finds_the_name_it_stands_for():
     assert keys & name_keys(parse_name("C. Leroy"))
     assert compare_names("C. Leroy", "Céline Leroy").score >= 0.8
     assert compare_names("M. Leroy", "Céline Leroy").score < 0.8
+
+
+_NAMES = [
+    "Mohammed Abdel Rahman",
+    "محمد عبد الرحمن",
+    "Muhamad Abdulrahman",
+    "Александр Иванов",
+    "Aleksandr Ivanoff",
+    "王小明",
+    "Wang Xiao Ming",
+    "김민준",
+    "Kim Min Jun",
+    "C. Leroy",
+    "Céline Leroy",
+    "Jean-Pierre de la Fontaine",
+    "ヤマダ タロウ",
+    "Yamada Taro",
+    "משה כהן",
+    "Moshe Cohen",
+    "Zhang Wei",
+    "Zheng Wei",
+]
+
+
+@given(st.lists(st.sampled_from(_NAMES), min_size=2, max_size=6, unique=True))
+@settings(max_examples=60, deadline=None)
+def test_the_compiled_bound_changes_no_score(names):
+    from bluebridge.screening import names as module
+
+    query, *others = [parse_name(n) for n in names]
+    module._compare_parts.cache_clear()
+    module._SIMILARITY.clear()
+    plain = [module.compare_parsed(query, other) for other in others]
+    module._compare_parts.cache_clear()
+    module._SIMILARITY.clear()
+    module.prepare_similarities(
+        module.units_of(query.parts), [u for o in others for u in module.units_of(o.parts)]
+    )
+    try:
+        bounded = [module.compare_parsed(query, other) for other in others]
+    finally:
+        module.forget_similarities()
+    assert bounded == plain

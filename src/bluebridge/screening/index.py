@@ -32,11 +32,16 @@ from bluebridge.records.kinds.base import fold_name
 from bluebridge.screening.evidence import (
     BirthDate,
     PersonScore,
-    birth_code,
-    could_match_birth,
     score_person,
 )
-from bluebridge.screening.names import ParsedName, name_keys, parse_name
+from bluebridge.screening.names import (
+    ParsedName,
+    forget_similarities,
+    name_keys,
+    parse_name,
+    prepare_similarities,
+    units_of,
+)
 
 MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
@@ -196,6 +201,72 @@ class _Postings:
         return int(self.arrays[0].nbytes + self.arrays[1].nbytes)
 
 
+class _Column:
+    """A growable numpy column: appended to by the one writer, read by many through `view`,
+    which is a slice of whichever array was current (a reader's slice stays valid when the
+    writer moves to a larger array)."""
+
+    def __init__(self, dtype: type | str, capacity: int = 1024) -> None:
+        self._data = np.zeros(capacity, dtype=dtype)
+        self.size = 0
+
+    def append(self, value: int) -> None:
+        if self.size == len(self._data):
+            self._grow(self.size + 1)
+        self._data[self.size] = value
+        self.size += 1
+
+    def _grow(self, needed: int) -> None:
+        bigger = np.zeros(max(needed, len(self._data) * 2), dtype=self._data.dtype)
+        bigger[: self.size] = self._data[: self.size]
+        self._data = bigger
+
+    def view(self) -> np.ndarray:
+        return self._data[: self.size]
+
+    def __getitem__(self, position: int) -> int:
+        return int(self._data[position])
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._data.nbytes)
+
+
+class _Versions:
+    """For each record id, the change sequence number of its current version (negative once
+    removed, 0 when never seen): a numpy array indexed by record id, since the store's ids
+    are dense. Ten million records take 80 MB, not the gigabyte of a dictionary."""
+
+    def __init__(self) -> None:
+        self._data = np.zeros(1024, dtype=np.int64)
+
+    def set(self, record_id: int, seq: int) -> None:
+        if record_id >= len(self._data):
+            bigger = np.zeros(max(record_id + 1, len(self._data) * 2), dtype=np.int64)
+            bigger[: len(self._data)] = self._data
+            self._data = bigger
+        self._data[record_id] = seq
+
+    def get(self, record_id: int) -> int:
+        data = self._data
+        return int(data[record_id]) if 0 <= record_id < len(data) else 0
+
+    def current(self, record_ids: np.ndarray, seqs: np.ndarray) -> np.ndarray:
+        """Which of these (record, seq) pairs are current versions."""
+        data = self._data
+        inside = record_ids < len(data)
+        out = np.zeros(len(record_ids), dtype=bool)
+        out[inside] = data[record_ids[inside]] == seqs[inside]
+        return out
+
+    def live(self) -> int:
+        return int(np.count_nonzero(self._data > 0))
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._data.nbytes)
+
+
 @dataclass
 class IndexStats:
     persons: int = 0
@@ -214,6 +285,11 @@ class ScreeningIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._persons: list[_Person] = []
+        # Columns by person position, for filtering candidates without touching the objects.
+        self._p_record = _Column(np.int64)
+        self._p_seq = _Column(np.int64)
+        self._p_birth_year = _Column(np.int32)  # 0 when unknown
+        self._p_policy = _Column(np.int32)
         self._person_keys = _Postings()
         # objects: columns by position
         self._object_keys = _Postings()
@@ -227,7 +303,7 @@ class ScreeningIndex:
         self._fuzzy: dict[int, tuple[ObjectEntry, int]] = {}  # record id -> artwork entry
         self._policies: list[Policy] = []
         self._policy_ids: dict[Policy, int] = {}
-        self._current: dict[int, int] = {}  # record id -> seq of its current version
+        self._current = _Versions()  # record id -> seq of its current version
         self.sequence = 0  # the store's change sequence the index is current to
         self.sealed = False
 
@@ -256,14 +332,19 @@ class ScreeningIndex:
             keys |= name_keys(name)
         with self._lock:
             position = len(self._persons)
-            self._persons.append(_Person(entry, parsed, self.policy_id(policy)))
+            policy_id = self.policy_id(policy)
+            self._persons.append(_Person(entry, parsed, policy_id))
+            self._p_record.append(entry.record_id)
+            self._p_seq.append(entry.seq)
+            self._p_birth_year.append(entry.birth[0] if entry.birth else 0)
+            self._p_policy.append(policy_id)
             if self.sealed:
                 for key in keys:
                     self._person_keys.add(key_hash(key), position)
             else:
                 for key in keys:
                     self._person_keys.add_bulk(key_hash(key), position)
-            self._current[entry.record_id] = entry.seq
+            self._current.set(entry.record_id, entry.seq)
 
     def add_object(self, entry: ObjectEntry, policy: Policy) -> None:
         with self._lock:
@@ -281,12 +362,12 @@ class ScreeningIndex:
                     self._object_keys.add_bulk(key_hash(key), position)
             if entry.fuzzy:
                 self._fuzzy[entry.record_id] = (entry, policy_id)
-            self._current[entry.record_id] = entry.seq
+            self._current.set(entry.record_id, entry.seq)
 
     def remove(self, record_id: int, seq: int) -> None:
         """A record expired, was deleted or is no longer screened."""
         with self._lock:
-            self._current[record_id] = -seq
+            self._current.set(record_id, -seq)
             self._fuzzy.pop(record_id, None)
 
     def seal(self) -> None:
@@ -327,8 +408,9 @@ class ScreeningIndex:
         for name in query:
             for key in name_keys(name):
                 (singles if key[0] == "1" else multi).add(key)
-        counts: dict[int, float] = {}
         postings = self._person_keys
+        chunks: list[np.ndarray] = []
+        chunk_weights: list[float] = []
         for group, cap in ((multi, KEY_CAP), (singles, SINGLE_KEY_CAP)):
             if not group:
                 continue
@@ -347,39 +429,93 @@ class ScreeningIndex:
                     weight /= 4  # a key that many names hold says less (a short skeleton)
                 elif held > 200:
                     weight /= 2
-                found: list[int] = values[lo:hi].tolist() if 0 < hi - lo <= cap else []
-                found += recent.get(h, ())
-                for position in found:
-                    counts[position] = counts.get(position, 0) + weight
-        if not counts:
+                if 0 < held <= cap:
+                    chunks.append(values[lo:hi])
+                    chunk_weights.append(weight)
+                more = recent.get(h)
+                if more:
+                    chunks.append(np.fromiter(more, dtype=np.int64, count=len(more)))
+                    chunk_weights.append(weight)
+        if not chunks:
             return []
+        found = np.concatenate(chunks)
+        weights = np.repeat(
+            np.asarray(chunk_weights), np.fromiter((len(c) for c in chunks), dtype=np.int64)
+        )
+        positions_all, inverse = np.unique(found, return_inverse=True)
+        totals = np.bincount(inverse, weights=weights)
         # A name of two parts or more is the same name only if two of its parts are found:
         # a candidate sharing one lone part (a common given name) is not scored.
         several = any(len([p for p in name.core if not p.initial]) >= 2 for name in query)
         least = 1.5 if several else 0.25
-        query_code = birth_code(birth)
+        keep = totals >= least
+        candidates = positions_all[keep]
+        totals = totals[keep]
+        # Stale entries and other birth years are passed over before the cut, in columns.
+        record_ids = self._p_record.view()
+        seqs = self._p_seq.view()
+        years = self._p_birth_year.view()
+        policies = self._p_policy.view()
+        # A person being added may be in one column and not yet in the next.
+        known = min(len(record_ids), len(seqs), len(years), len(policies))
+        inside = candidates < known
+        candidates, totals = candidates[inside], totals[inside]
+        keep = self._current.current(record_ids[candidates], seqs[candidates])
+        if birth is not None:
+            their = years[candidates]
+            keep &= (their == 0) | (np.abs(their - birth[0]) <= 1)
+        candidates, totals = candidates[keep], totals[keep]
+        # ... and so is what the principal may not learn of, so that it takes no places.
         seen_policy: dict[int, Visibility] = {}
-        ranked = [p for p, weight in counts.items() if weight >= least]
-        if len(ranked) > MAX_SCORED:
-            ranked.sort(key=counts.__getitem__, reverse=True)
-        positions = []
-        # The best evidence first, passing over what the principal may not learn of (and
-        # stale entries, other birth years) before the cut, so that those take no places.
-        for position in ranked:
-            person = self._persons[position]
-            entry = person.entry
-            if not self._is_current(entry.record_id, entry.seq):
-                continue
-            if not could_match_birth(query_code, birth_code(entry.birth)):
-                continue
-            seen = seen_policy.get(person.policy)
-            if seen is None:
-                seen = visibility(self._policies[person.policy])
-                seen_policy[person.policy] = seen
-            if seen is not Visibility.NONE:
-                positions.append(position)
-                if len(positions) >= MAX_SCORED:
-                    break
+        candidate_policies = policies[candidates]
+        if len(candidates):
+            allowed = np.zeros(len(self._policies), dtype=bool)
+            for policy_id in np.unique(candidate_policies).tolist():
+                seen = visibility(self._policies[policy_id])
+                seen_policy[policy_id] = seen
+                allowed[policy_id] = seen is not Visibility.NONE
+            keep = allowed[candidate_policies]
+            candidates, totals = candidates[keep], totals[keep]
+        # The best evidence first (the order of positions among equals: the oldest first).
+        order = np.argsort(-totals, kind="stable")[:MAX_SCORED]
+        positions = candidates[order].tolist()
+        if positions:
+            prepare_similarities(
+                (u for name in query for u in units_of(name.parts)),
+                (
+                    u
+                    for position in positions
+                    for name in self._persons[position].parsed
+                    for u in units_of(name.parts)
+                ),
+            )
+        try:
+            return self._score(
+                query,
+                positions,
+                seen_policy,
+                birth,
+                nationalities,
+                gender,
+                threshold,
+                limit,
+                possible_threshold,
+            )
+        finally:
+            forget_similarities()
+
+    def _score(
+        self,
+        query: tuple[ParsedName, ...],
+        positions: list[int],
+        seen_policy: dict[int, Visibility],
+        birth: BirthDate | None,
+        nationalities: Sequence[str],
+        gender: str | None,
+        threshold: float,
+        limit: int,
+        possible_threshold: float,
+    ) -> list[PersonHit]:
         hits: dict[int, PersonHit] = {}
         for position in positions:
             person = self._persons[position]
@@ -510,13 +646,18 @@ class ScreeningIndex:
                 yield entry, self._policies[person.policy]
 
     def stats(self) -> IndexStats:
-        live = sum(1 for seq in list(self._current.values()) if seq > 0)
+        live = self._current.live()
         return IndexStats(
             persons=len(self._persons),
             objects=len(self._obj_record),
             keys=self._person_keys.size + self._object_keys.size,
             sequence=self.sequence,
-            memory_bytes=self._person_keys.nbytes + self._object_keys.nbytes,
+            memory_bytes=self._person_keys.nbytes
+            + self._object_keys.nbytes
+            + self._current.nbytes
+            + sum(
+                c.nbytes for c in (self._p_record, self._p_seq, self._p_birth_year, self._p_policy)
+            ),
             extra={"live_records": float(live)},
         )
 

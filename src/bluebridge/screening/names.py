@@ -28,14 +28,17 @@ aligned parts, parts left over on either side lowering it. See docs/screening.md
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from anyascii import anyascii
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.process import cdist
 
 from bluebridge.records.kinds.persons import detect_script
 
@@ -836,8 +839,113 @@ def is_pinyin(form: str) -> bool:
 PINYIN_DIFFERENT = 0.7  # two different Mandarin names in pinyin (Zhang, Zheng): not one name
 
 
-@lru_cache(maxsize=1 << 20)  # pairs of parts met: a million (about 150 MB) before eviction
+# Pairs of parts met, and how alike they are: a million (about 150 MB) before it starts again.
+_SIMILARITY: dict[tuple[Part, Part], tuple[float, str]] = {}
+_SIMILARITY_MAX = 1 << 20
+_UNLIKE = (0.0, "similar")  # below MIN_PART_SIMILARITY: not the same part
+
+
 def _part_similarity(a: Part, b: Part) -> tuple[float, str]:
+    """How alike two parts are (0 to 1) and how (cached; see `_similarity`)."""
+    key = (a, b)
+    found = _SIMILARITY.get(key)
+    if found is None:
+        found = _similarity(a, b)
+        if len(_SIMILARITY) >= _SIMILARITY_MAX:
+            _SIMILARITY.clear()
+        _SIMILARITY[key] = found
+    return found
+
+
+def prepare_similarities(queries: Iterable[Part], candidates: Iterable[Part]) -> None:
+    """Decide at once, in compiled code, which pairs of a query's parts and its candidates'
+    parts may be alike: a Latin form or a skeleton (or how another script hears it) comes
+    close enough. Until `forget_similarities`, comparisons on this thread pass over the
+    other pairs without looking at them, so that scoring many candidates compares in Python
+    only the few pairs that may be the same part.
+
+    The bound is safe, so that results do not depend on it: a pair's similarity is at most
+    its best Jaro-Winkler or edit similarity of forms unless two skeletons are equal or one
+    edit apart; initials and joined parts are always compared."""
+    q_parts = [p for p in dict.fromkeys(queries) if not p.initial]
+    c_parts = [p for p in dict.fromkeys(candidates) if not p.initial]
+    if not q_parts or not c_parts:
+        return
+    q_forms, q_owner = _flatten(q_parts, _forms_of)
+    c_forms, c_owner = _flatten(c_parts, _forms_of)
+    q_skel, q_skel_owner = _flatten(q_parts, _skeletons_of)
+    c_skel, c_skel_owner = _flatten(c_parts, _skeletons_of)
+    # The spelling similarity is Jaro-Winkler or its mean with the edit similarity: at most
+    # the larger of the two.
+    spelling = np.maximum(
+        cdist(q_forms, c_forms, scorer=JaroWinkler.normalized_similarity, dtype=np.float64),
+        cdist(q_forms, c_forms, scorer=OSA.normalized_similarity, dtype=np.float64),
+    )
+    may = _reduce_max(spelling, q_owner, c_owner, len(q_parts), len(c_parts)) >= (
+        MIN_PART_SIMILARITY
+    )
+    if q_skel and c_skel:
+        edits = cdist(q_skel, c_skel, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32)
+        near = (edits <= 1).astype(np.float64)
+        may |= _reduce_max(near, q_skel_owner, c_skel_owner, len(q_parts), len(c_parts)) > 0
+    rows, columns = np.nonzero(may)
+    _FILTER.may = {
+        (q_parts[i], c_parts[j]) for i, j in zip(rows.tolist(), columns.tolist(), strict=True)
+    }
+    # The parts are held while their identities stand for them.
+    _FILTER.alive = (q_parts, c_parts)
+    _FILTER.checked = {id(p) for p in q_parts}, {id(p) for p in c_parts}
+
+
+def forget_similarities() -> None:
+    """End what `prepare_similarities` set on this thread."""
+    _FILTER.may = None
+    _FILTER.checked = None
+    _FILTER.alive = None
+
+
+class _Filter(threading.local):
+    may: set[tuple[Part, Part]] | None = None
+    checked: tuple[set[int], set[int]] | None = None
+    alive: tuple[list[Part], list[Part]] | None = None
+
+
+_FILTER = _Filter()
+
+
+def _forms_of(part: Part) -> tuple[str, ...]:
+    return part.forms
+
+
+def _skeletons_of(part: Part) -> tuple[str, ...]:
+    return part.skeletons + part.alternates
+
+
+def _flatten(parts: list[Part], values: Any) -> tuple[list[str], np.ndarray]:
+    flat: list[str] = []
+    owner: list[int] = []
+    for i, part in enumerate(parts):
+        for value in values(part):
+            if value:
+                flat.append(value)
+                owner.append(i)
+    return flat, np.asarray(owner, dtype=np.int64)
+
+
+def _reduce_max(
+    matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int
+) -> np.ndarray:
+    """The maximum of a matrix of values by the parts its rows and columns belong to."""
+    out = np.zeros((n_rows, n_columns), dtype=np.float64)
+    if matrix.size == 0:
+        return out
+    by_row = np.zeros((n_rows, matrix.shape[1]), dtype=np.float64)
+    np.maximum.at(by_row, rows, matrix)
+    np.maximum.at(out.T, columns, by_row.T)
+    return out
+
+
+def _similarity(a: Part, b: Part) -> tuple[float, str]:
     """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
     name spelt two ways), a skeleton one consonant off (a typo), or an initial."""
     if a.initial or b.initial:
@@ -918,6 +1026,11 @@ def _joined(parts: tuple[Part, ...]) -> Part:
     )
 
 
+def units_of(parts: tuple[Part, ...]) -> list[Part]:
+    """The parts a name's parts are compared as: each alone and neighbours joined."""
+    return [unit for _, unit in _units(parts)]
+
+
 @lru_cache(maxsize=1 << 18)
 def _units(parts: tuple[Part, ...]) -> list[tuple[tuple[int, ...], Part]]:
     """Each part alone, and each two neighbouring core parts joined."""
@@ -938,6 +1051,29 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     return _compare_parts(query.parts, candidate.parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What scoring needs of a name's parts, worked out once per name."""
+
+    weights: tuple[float, ...]
+    # A part's weight when left over: more for the first and last core parts.
+    unmatched: tuple[float, ...]
+    core_count: int
+    units: tuple[tuple[tuple[int, ...], Part], ...]
+
+
+@lru_cache(maxsize=1 << 18)
+def _shape(parts: tuple[Part, ...]) -> _Shape:
+    core = [i for i, p in enumerate(parts) if not p.particle]
+    ends = {core[0], core[-1]} if core else set()
+    weights = tuple(p.weight for p in parts)
+    unmatched = tuple(
+        (UNMATCHED_END_WEIGHT if i in ends else UNMATCHED_MIDDLE_WEIGHT) * w
+        for i, w in enumerate(weights)
+    )
+    return _Shape(weights, unmatched, len(core), tuple(_units(parts)))
+
+
 @lru_cache(maxsize=1 << 17)
 def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> NameComparison:
     """`compare_parsed` on the parts alone: interned parts make the same name of many
@@ -946,20 +1082,30 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
         return NameComparison(
             0.0, (), tuple(p.text for p in q_parts), tuple(p.text for p in c_parts)
         )
+    q_shape = _shape(q_parts)
+    c_shape = _shape(c_parts)
+    may = _FILTER.may
+    q_checked, c_checked = _FILTER.checked if may is not None else (set(), set())
     pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], Part, Part, str]] = []
-    for qi, qp in _units(q_parts):
-        for ci, cp in _units(c_parts):
-            if len(qi) == 2 and len(ci) == 2:
-                continue
+    for qi, qp in q_shape.units:
+        q_known = id(qp) in q_checked
+        q_joined = len(qi) == 2
+        for ci, cp in c_shape.units:
             if qp.particle != cp.particle:
+                continue
+            if q_joined and len(ci) == 2:
+                continue
+            # A pair the compiled bound ruled out (see `prepare_similarities`).
+            if q_known and id(cp) in c_checked and (qp, cp) not in may:  # type: ignore[operator]
                 continue
             similarity, how = _part_similarity(qp, cp)
             if similarity < MIN_PART_SIMILARITY:
                 continue
-            if len(qi) + len(ci) == 3:
+            size = len(qi) + len(ci)
+            if size == 3:
                 how = "joined"
             # Prefer the pair covering more parts when equally alike (Min Jun ~ Minjun).
-            pairs.append((similarity, len(qi) + len(ci), qi, ci, qp, cp, how))
+            pairs.append((similarity, size, qi, ci, qp, cp, how))
     pairs.sort(key=lambda item: (-item[0], -item[1]))
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -978,33 +1124,30 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
             c_sim[j] = similarity
     numerator = 0.0
     denominator = 0.0
-    for parts, sims in ((q_parts, q_sim), (c_parts, c_sim)):
-        core = [i for i, p in enumerate(parts) if not p.particle]
-        ends = {core[0], core[-1]} if core else set()
-        for position, (part, sim) in enumerate(zip(parts, sims, strict=True)):
+    for shape, sims in ((q_shape, q_sim), (c_shape, c_sim)):
+        for weight, unmatched, sim in zip(shape.weights, shape.unmatched, sims, strict=True):
             if sim > 0:
-                numerator += part.weight * sim
-                denominator += part.weight
-            elif position in ends:
-                denominator += UNMATCHED_END_WEIGHT * part.weight
+                numerator += weight * sim
+                denominator += weight
             else:
-                denominator += UNMATCHED_MIDDLE_WEIGHT * part.weight
+                denominator += unmatched
     score = numerator / denominator if denominator else 0.0
-    core_matched = sum(
-        1 for i in used_q if not q_parts[i].particle and not q_parts[i].initial
-    ) + 0.5 * sum(1 for i in used_q if q_parts[i].initial)
-    everything_paired = (
-        len(used_q) == len(q_parts)
-        and len(used_c) == len(c_parts)
-        and all(m.how == "exact" for m in matches)
-    )
-    if (
-        min(_core_count(q_parts), _core_count(c_parts)) >= 2
-        and core_matched < 2
-        and not everything_paired
-    ):
-        # One shared part (a common given or family name) does not make the same name.
-        score = min(score, 0.6 if core_matched < 1.5 else 0.8)
+    if min(q_shape.core_count, c_shape.core_count) >= 2:
+        core_matched = 0.0
+        for i in used_q:
+            part = q_parts[i]
+            if part.initial:
+                core_matched += 0.5
+            elif not part.particle:
+                core_matched += 1
+        everything_paired = (
+            len(used_q) == len(q_parts)
+            and len(used_c) == len(c_parts)
+            and all(m.how == "exact" for m in matches)
+        )
+        if core_matched < 2 and not everything_paired:
+            # One shared part (a common given or family name) does not make the same name.
+            score = min(score, 0.6 if core_matched < 1.5 else 0.8)
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
@@ -1042,6 +1185,7 @@ __all__ = [
     "compare_parsed",
     "name_keys",
     "parse_name",
+    "prepare_similarities",
     "romanise",
     "skeleton",
     "warm_up",
