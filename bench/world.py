@@ -3717,6 +3717,13 @@ def _absent_queries(
     return queries
 
 
+def namesakes(a: WorldPerson, b: WorldPerson) -> bool:
+    """Whether two persons bear the same name under a spelling the world gives them (the same
+    first given name with the same other name, as the absence check reads names): a query by
+    name alone cannot tell them apart."""
+    return bool(_person_keys(a, _culture_of(a)) & _person_keys(b, _culture_of(b)))
+
+
 def generate_queries(
     persons: Sequence[WorldPerson], count: int, *, seed: int = 3, absent_fraction: float = 0.3
 ) -> list[WorldQuery]:

@@ -18,7 +18,8 @@ BIRTH_EXACT = 0.08
 BIRTH_PARTIAL_AGREES = 0.03
 BIRTH_DAY_MONTH_SWAPPED = 0.04
 BIRTH_YEAR_ONE_OFF = -0.06
-BIRTH_SAME_YEAR_OTHER_DAY = -0.12
+BIRTH_SAME_YEAR_OTHER_DAY = -0.12  # one of day and month differs (a slip of one field)
+BIRTH_SAME_YEAR_OTHER_DATE = -0.3  # both differ: another date in the same year
 BIRTH_DIFFERS = -0.35
 NATIONALITY_AGREES = 0.02
 NATIONALITY_DIFFERS = -0.04
@@ -96,7 +97,11 @@ def birth_evidence(query: BirthDate | None, candidate: BirthDate | None) -> Evid
             return Evidence(
                 "birth_date", BIRTH_DAY_MONTH_SWAPPED, "same date, day and month swapped"
             )
-        return Evidence("birth_date", BIRTH_SAME_YEAR_OTHER_DAY, "same year, another day")
+        if qm == cm:
+            return Evidence("birth_date", BIRTH_SAME_YEAR_OTHER_DAY, "same year, another day")
+        if qd is None or cd is None or qd == cd:
+            return Evidence("birth_date", BIRTH_SAME_YEAR_OTHER_DAY, "same year, another month")
+        return Evidence("birth_date", BIRTH_SAME_YEAR_OTHER_DATE, "same year, another date")
     if abs(qy - cy) == 1 and (qm, qd) == (cm, cd) and qm is not None:
         return Evidence("birth_date", BIRTH_YEAR_ONE_OFF, "same day and month, year one off")
     return Evidence("birth_date", BIRTH_DIFFERS, f"born {cy}, not {qy}")

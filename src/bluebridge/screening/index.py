@@ -159,6 +159,10 @@ class _Postings:
         self._pending_keys.append(key)
         self._pending_values.append(value)
 
+    def extend_bulk(self, keys: list[int], value: int) -> None:
+        self._pending_keys.extend(keys)
+        self._pending_values.extend([value] * len(keys))
+
     def seal(self) -> None:
         """Sort what `add_bulk` gathered (and any recent entries) into the arrays."""
         old_keys, old_values = self.arrays
@@ -338,12 +342,12 @@ class ScreeningIndex:
             self._p_seq.append(entry.seq)
             self._p_birth_year.append(entry.birth[0] if entry.birth else 0)
             self._p_policy.append(policy_id)
+            hashes = [hash(key) & MASK for key in keys]  # key_hash, inlined for the build
             if self.sealed:
-                for key in keys:
-                    self._person_keys.add(key_hash(key), position)
+                for h in hashes:
+                    self._person_keys.add(h, position)
             else:
-                for key in keys:
-                    self._person_keys.add_bulk(key_hash(key), position)
+                self._person_keys.extend_bulk(hashes, position)
             self._current.set(entry.record_id, entry.seq)
 
     def add_object(self, entry: ObjectEntry, policy: Policy) -> None:

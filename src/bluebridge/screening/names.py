@@ -551,6 +551,12 @@ _UNVOWELLED = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
 def _make_part(
     text: str, forms: Iterable[str], *, script: str = "Latn", particle: bool = False
 ) -> Part | None:
+    return _made_part(text, tuple(forms), script, particle)
+
+
+@lru_cache(maxsize=1 << 18)
+def _made_part(text: str, forms: tuple[str, ...], script: str, particle: bool) -> Part | None:
+    """The interned part of a word (cached: the same word of many names is made once)."""
     distinct = tuple(dict.fromkeys(f for f in forms if f))
     if not distinct:
         return None
@@ -712,22 +718,27 @@ def parse_name(value: str) -> ParsedName:
 
 def name_keys(name: ParsedName) -> set[str]:
     """The keys a name is found by in the screening index: each core part's skeleton alone,
-    each pair of parts' skeletons (in any order), and each part's skeleton with the first
-    class, and with the last class, of another part's (so that a typo in one part, at its
-    beginning or at its end, still finds the name)."""
-    core = [p for p in name.core if not p.initial] or list(name.core)
+    each pair of parts' skeletons (in any order), each part's skeleton with the first class,
+    and with the last class, of another part's (so that a typo in one part, at its beginning
+    or at its end, still finds the name), and each part's skeleton with the first letter of
+    another part, initials included (so that "C. Leroy" finds Céline Leroy)."""
+    return set(_keys_of(name.core))
+
+
+@lru_cache(maxsize=1 << 16)
+def _keys_of(core_all: tuple[Part, ...]) -> frozenset[str]:
+    core = [p for p in core_all if not p.initial] or list(core_all)
     keys: set[str] = set()
     sets = [_part_codes(p) for p in core]
-    # Each part with the first letter of every other part, initials included, so that
-    # "C. Leroy" finds Céline Leroy (the letter as written, not its sound class).
-    letters = {p.latin[:1] for p in name.core}
+    initials = [p.latin[:1] for p in core_all]
+    letters = set(initials)
     for part, codes in zip(core, sets, strict=True):
         own = part.latin[:1]
         for letter in letters:
-            if letter != own or sum(1 for p in name.core if p.latin[:1] == letter) > 1:
+            # The letter of another part (or of another part with the same first letter).
+            if letter != own or initials.count(letter) > 1:
                 for code in codes:
                     keys.add("5" + code + "|" + letter)
-    for codes in sets:
         for code in codes:
             keys.add("1" + code)
     for i, first in enumerate(sets):
@@ -740,9 +751,10 @@ def name_keys(name: ParsedName) -> set[str]:
                         keys.add("2" + min(a, b) + "|" + max(a, b))
                     keys.add("3" + a + "|" + b[:1])
                     keys.add("4" + a + "|" + b[-1:])
-    return keys
+    return frozenset(keys)
 
 
+@lru_cache(maxsize=1 << 18)
 def _part_codes(part: Part) -> tuple[str, ...]:
     """A part's skeletons (and how other scripts hear it), or its form when the skeleton is
     empty (Lee/Yi/I, Oh, Eo)."""
@@ -790,10 +802,19 @@ _SYLLABIC = frozenset({"Kana", "Hira", "Jpan", "Hang", "Kore", "Hani"})
 SAME_SKELETON_UNVOWELLED = 0.92  # the same skeleton, Arabic or Hebrew on one side
 SAME_SKELETON_CROSS = 0.62  # the same skeleton across two scripts that write vowels
 NEAR_SKELETON_UNVOWELLED = 0.72
+# A skeleton one consonant off where both scripts write vowels: a typo keeps the spelling close
+# (Ozdemirt, Ozdemir: 0.86), another name does not (Yilmaz, Yildiz: 0.75).
+NEAR_SKELETON_BASE = 0.3
 # A skeleton of one or two consonants says little (Ali, Oh, Eo): it cannot make a part
 # alike on its own.
 _SHORT_SKELETON_CAP = {1: 0.84, 2: 0.9}
 MIN_PART_SIMILARITY = 0.78  # below this two parts are not taken as the same part
+# Two names of which one part is the same and another only weakly alike, with a consonant
+# skeleton in common (Xia Lei, Xia Li; a transposition in a short name, Eil and Eli), may be
+# one person: the name alone stays under
+# the threshold (WEAK_CAP), an exact birth date lifts it over.
+WEAK_PART_SIMILARITY = 0.6
+WEAK_CAP = 0.74
 # A part left over on either side counts as a zero at a weight: a lot for the first or last
 # part of a name (a given name or a family name: Umar El-Sharif is not his daughter Bushra Umar
 # Abdelrahman El-Sharif), little for a part in the middle (a middle name, a father's name).
@@ -836,7 +857,7 @@ def is_pinyin(form: str) -> bool:
     return reachable[n]
 
 
-PINYIN_DIFFERENT = 0.7  # two different Mandarin names in pinyin (Zhang, Zheng): not one name
+PINYIN_DIFFERENT = 0.7  # two Mandarin syllables (Zhang, Zheng) or Hangul syllables: two names
 
 
 # Pairs of parts met, and how alike they are: a million (about 150 MB) before it starts again.
@@ -882,7 +903,7 @@ def prepare_similarities(queries: Iterable[Part], candidates: Iterable[Part]) ->
         cdist(q_forms, c_forms, scorer=OSA.normalized_similarity, dtype=np.float64),
     )
     may = _reduce_max(spelling, q_owner, c_owner, len(q_parts), len(c_parts)) >= (
-        MIN_PART_SIMILARITY
+        WEAK_PART_SIMILARITY
     )
     if q_skel and c_skel:
         edits = cdist(q_skel, c_skel, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32)
@@ -954,17 +975,6 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         if a.latin[:1] == b.latin[:1]:
             return 0.9, "initial"
         return 0.0, "initial"
-    # Pinyin is a closed set of syllables: two names that both read as pinyin and differ are
-    # two names (Wang and Yang, Zhang and Zheng, 张 and 郑), not one misspelt; a typo rarely
-    # makes another valid name (Zhanh, Wnag are not pinyin).
-    if (
-        a.script == b.script
-        and a.script in ("Latn", "Hani")
-        and not set(a.forms) & set(b.forms)
-        and is_pinyin(a.latin)
-        and is_pinyin(b.latin)
-    ):
-        return PINYIN_DIFFERENT, "similar"
     spelling = 0.0
     cross = a.latin_script != b.latin_script
     for fa in a.forms:
@@ -978,6 +988,18 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
             spelling = max(
                 spelling, jaro if cross else (jaro + OSA.normalized_similarity(fa, fb)) / 2
             )
+    # A Mandarin syllable is one of a closed set: two that differ are two names (Wang and
+    # Yang, Zhang and Zheng, 张 and 郑), not one misspelt. Hangul is typed syllable by syllable
+    # from a closed set too (정 and 진). Such a pair is at most weakly alike.
+    if a.script == b.script and (
+        (a.script in ("Hang", "Kore") and a.text != b.text)
+        or (
+            a.script in ("Latn", "Hani")
+            and a.latin in _pinyin_syllables()
+            and b.latin in _pinyin_syllables()
+        )
+    ):
+        return min(PINYIN_DIFFERENT, round(spelling, 4)), "similar"
     best, how = min(spelling, 0.95), "similar"
     unvowelled = not (a.vowels and b.vowels)
     a_skeletons = a.skeletons + a.alternates if cross and b.script in _SYLLABIC else a.skeletons
@@ -1001,7 +1023,7 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
                 value = (
                     NEAR_SKELETON_UNVOWELLED + 0.1 * spelling
                     if unvowelled
-                    else 0.45 + 0.45 * spelling
+                    else NEAR_SKELETON_BASE + (0.9 - NEAR_SKELETON_BASE) * spelling
                 )
                 how_here = "similar"
             else:
@@ -1051,6 +1073,12 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     return _compare_parts(query.parts, candidate.parts)
 
 
+def _share_skeleton(a: Part, b: Part) -> bool:
+    """Whether two parts have a consonant skeleton in common (Lei and Li; not Ahmed and
+    Mohamed)."""
+    return bool(set(a.skeletons).intersection(b.skeletons) - {""})
+
+
 @dataclass(frozen=True, slots=True)
 class _Shape:
     """What scoring needs of a name's parts, worked out once per name."""
@@ -1087,6 +1115,7 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
     may = _FILTER.may
     q_checked, c_checked = _FILTER.checked if may is not None else (set(), set())
     pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], Part, Part, str]] = []
+    weak: list[tuple[float, int, int, Part, Part]] = []
     for qi, qp in q_shape.units:
         q_known = id(qp) in q_checked
         q_joined = len(qi) == 2
@@ -1100,6 +1129,14 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
                 continue
             similarity, how = _part_similarity(qp, cp)
             if similarity < MIN_PART_SIMILARITY:
+                if (
+                    similarity >= WEAK_PART_SIMILARITY
+                    and len(qi) == 1
+                    and len(ci) == 1
+                    and not (qp.particle or qp.initial or cp.initial)
+                    and _share_skeleton(qp, cp)
+                ):
+                    weak.append((similarity, qi[0], ci[0], qp, cp))
                 continue
             size = len(qi) + len(ci)
             if size == 3:
@@ -1122,6 +1159,26 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
             q_sim[i] = similarity
         for j in ci:
             c_sim[j] = similarity
+    several = min(q_shape.core_count, c_shape.core_count) >= 2
+    core_matched = 0.0
+    for i in used_q:
+        part = q_parts[i]
+        if part.initial:
+            core_matched += 0.5
+        elif not part.particle:
+            core_matched += 1
+    weakly = False
+    if weak and several and core_matched == 1:
+        # One part the same: the best weakly alike pair of the rest is taken, capped below.
+        for similarity, i, j, qp, cp in sorted(weak, key=lambda item: -item[0]):
+            if i in used_q or j in used_c:
+                continue
+            used_q.add(i)
+            used_c.add(j)
+            q_sim[i] = c_sim[j] = similarity
+            matches.append(PartMatch(qp.text, cp.text, "weak", round(similarity, 4)))
+            weakly = True
+            break
     numerator = 0.0
     denominator = 0.0
     for shape, sims in ((q_shape, q_sim), (c_shape, c_sim)):
@@ -1132,14 +1189,9 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
             else:
                 denominator += unmatched
     score = numerator / denominator if denominator else 0.0
-    if min(q_shape.core_count, c_shape.core_count) >= 2:
-        core_matched = 0.0
-        for i in used_q:
-            part = q_parts[i]
-            if part.initial:
-                core_matched += 0.5
-            elif not part.particle:
-                core_matched += 1
+    if weakly:
+        score = min(score, WEAK_CAP)
+    elif several:
         everything_paired = (
             len(used_q) == len(q_parts)
             and len(used_c) == len(c_parts)

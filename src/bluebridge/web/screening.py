@@ -141,6 +141,8 @@ EVIDENCE_REASONS = {
     "same year (the rest unknown)": N_("same year (the rest unknown)"),
     "same date, day and month swapped": N_("same date, day and month swapped"),
     "same year, another day": N_("same year, another day"),
+    "same year, another month": N_("same year, another month"),
+    "same year, another date": N_("same year, another date"),
     "same day and month, year one off": N_("same day and month, year one off"),
     "same nationality": N_("same nationality"),
     "recorded as male": N_("recorded as male"),
@@ -152,6 +154,7 @@ PART_HOW = {
     "similar": N_("similar spelling"),
     "initial": N_("initial"),
     "joined": N_("written together"),
+    "weak": N_("weakly alike"),
 }
 MRZ_FIELDS = {
     "document_number": N_("Document number"),

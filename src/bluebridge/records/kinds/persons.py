@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated
 
 import pycountry
@@ -57,6 +57,7 @@ def _script_by_words() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1 << 16)
 def _char_script(char: str) -> str | None:
     words = unicodedata.name(char, "").split()
     table = _script_by_words()
@@ -71,6 +72,8 @@ def detect_script(value: str) -> str:
     """The ISO 15924 code of the script a name is written in, from its letters: "Latn",
     "Arab", "Cyrl"…; "Jpan" for Han with kana, "Kore" for Han with Hangul, the most used
     script when several are mixed, and "Zyyy" when there are no letters."""
+    if value.isascii():
+        return "Latn" if any(c.isalpha() for c in value) else COMMON_SCRIPT
     counts: Counter[str] = Counter()
     for char in unicodedata.normalize("NFKC", value):
         if unicodedata.category(char).startswith("L"):
