@@ -235,3 +235,56 @@ def test_the_compiled_bound_changes_no_score(names):
     finally:
         module.forget_similarities()
     assert bounded == plain
+
+
+def test_a_weakly_alike_part_needs_an_exact_birth_date_to_make_a_hit():
+    query = [parse_name("Xia Lei")]
+    record = [parse_name("李霞"), parse_name("Xia Li")]
+    alone = score_person(query, None, [], None, record, None, [], None)
+    born = score_person(query, (1984, 1, 15), [], None, record, (1984, 1, 15), [], None)
+    assert alone is not None
+    assert born is not None
+    assert alone.score < 0.8 <= born.score
+    assert any("lei ~ li: weak" in line for line in born.explain())
+    # Another given name altogether is not weakly alike (no consonant skeleton in common).
+    other = score_person(
+        [parse_name("Ahmed Hassan")],
+        (1980, 1, 1),
+        [],
+        None,
+        [parse_name("Mohamed Hassan")],
+        (1980, 1, 1),
+        [],
+        None,
+    )
+    assert other is not None
+    assert other.score < 0.8
+
+
+def test_a_birth_date_with_day_and_month_both_off_counts_more_against():
+    query = [parse_name("Jing Zhang")]
+    record = [parse_name("Jing Zhang")]
+    one_field = score_person(query, (1985, 3, 28), [], None, record, (1985, 3, 19), [], None)
+    both = score_person(query, (1985, 3, 28), [], None, record, (1985, 4, 19), [], None)
+    assert one_field is not None
+    assert both is not None
+    assert both.score < 0.8 <= one_field.score
+    assert any("another date" in line for line in both.explain())
+
+
+def test_candidates_that_cannot_reach_two_parts_are_told_apart_from_those_that_can():
+    from bluebridge.screening import names as module
+
+    query = parse_name("Mohammed Ali Hassan")
+    near = parse_name("Muhammad Hasan")
+    far = parse_name("Peter Karimov")
+    module.prepare_similarities(
+        module.units_of(query.parts),
+        [u for n in (near, far) for u in module.units_of(n.parts)],
+    )
+    try:
+        assert module.may_reach_two_parts(query, near)
+        assert not module.may_reach_two_parts(query, far)
+    finally:
+        module.forget_similarities()
+    assert module.may_reach_two_parts(query, far)  # nothing prepared: no claim

@@ -25,6 +25,9 @@ NATIONALITY_AGREES = 0.02
 NATIONALITY_DIFFERS = -0.04
 GENDER_DIFFERS = -0.15
 
+# The most the evidence can add to a name's score (an exact birth date and the nationality).
+MAX_EVIDENCE = BIRTH_EXACT + NATIONALITY_AGREES
+
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -181,6 +184,7 @@ def score_person(
 
 
 __all__ = [
+    "MAX_EVIDENCE",
     "BirthDate",
     "Evidence",
     "PersonScore",

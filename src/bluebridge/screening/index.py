@@ -19,6 +19,7 @@ neither, and the index passes over what the principal may not learn of before sc
 
 from __future__ import annotations
 
+import gc
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -30,13 +31,16 @@ from rapidfuzz import fuzz
 
 from bluebridge.records.kinds.base import fold_name
 from bluebridge.screening.evidence import (
+    MAX_EVIDENCE,
     BirthDate,
     PersonScore,
     score_person,
 )
 from bluebridge.screening.names import (
+    ONE_PART_CAP,
     ParsedName,
     forget_similarities,
+    may_reach_two_parts,
     name_keys,
     parse_name,
     prepare_similarities,
@@ -50,6 +54,8 @@ MAX_SCORED = 200  # candidates scored for one query at most (the best evidence f
 KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0, "5": 1.5}
 RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
+FREEZE_FROM = 50_000  # entries from which a sealed index is kept out of the collector's scans
+GC_THRESHOLDS = (50_000, 20, 100)  # the collector's thresholds once such an index is built
 
 
 class Visibility(Enum):
@@ -380,6 +386,14 @@ class ScreeningIndex:
             self._person_keys.seal()
             self._object_keys.seal()
             self.sealed = True
+        if len(self._persons) + self._obj_record.buffer_info()[1] >= FREEZE_FROM:
+            # The index's millions of objects live as long as the process: out of the cyclic
+            # collector's full scans, which would otherwise stall queries for tens of ms.
+            # Young collections are made rarer too: the caches of comparisons grow by many
+            # small objects per query.
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(*GC_THRESHOLDS)
 
     def maybe_merge(self) -> None:
         if self._person_keys.recent_count + self._object_keys.recent_count >= MERGE_AFTER:
@@ -521,8 +535,15 @@ class ScreeningIndex:
         possible_threshold: float,
     ) -> list[PersonHit]:
         hits: dict[int, PersonHit] = {}
+        # Under the one-shared-part cap no evidence reaches the threshold: such candidates
+        # are passed over without scoring (see names.may_reach_two_parts).
+        prune = threshold > ONE_PART_CAP + MAX_EVIDENCE
         for position in positions:
             person = self._persons[position]
+            if prune and not any(
+                may_reach_two_parts(q, name) for q in query for name in person.parsed
+            ):
+                continue
             entry = person.entry
             seen = seen_policy[person.policy]
             scored = score_person(

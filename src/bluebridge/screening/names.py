@@ -814,6 +814,7 @@ MIN_PART_SIMILARITY = 0.78  # below this two parts are not taken as the same par
 # one person: the name alone stays under
 # the threshold (WEAK_CAP), an exact birth date lifts it over.
 WEAK_PART_SIMILARITY = 0.6
+ONE_PART_CAP = 0.6  # the most a name scores when only one of its parts is found in the other
 WEAK_CAP = 0.74
 # A part left over on either side counts as a zero at a weight: a lot for the first or last
 # part of a name (a given name or a family name: Umar El-Sharif is not his daughter Bushra Umar
@@ -886,8 +887,8 @@ def prepare_similarities(queries: Iterable[Part], candidates: Iterable[Part]) ->
     only the few pairs that may be the same part.
 
     The bound is safe, so that results do not depend on it: a pair's similarity is at most
-    its best Jaro-Winkler or edit similarity of forms unless two skeletons are equal or one
-    edit apart; initials and joined parts are always compared."""
+    its spelling similarity unless two skeletons are equal or one edit apart; initials are
+    always compared."""
     q_parts = [p for p in dict.fromkeys(queries) if not p.initial]
     c_parts = [p for p in dict.fromkeys(candidates) if not p.initial]
     if not q_parts or not c_parts:
@@ -896,38 +897,67 @@ def prepare_similarities(queries: Iterable[Part], candidates: Iterable[Part]) ->
     c_forms, c_owner = _flatten(c_parts, _forms_of)
     q_skel, q_skel_owner = _flatten(q_parts, _skeletons_of)
     c_skel, c_skel_owner = _flatten(c_parts, _skeletons_of)
-    # The spelling similarity is Jaro-Winkler or its mean with the edit similarity: at most
-    # the larger of the two.
-    spelling = np.maximum(
-        cdist(q_forms, c_forms, scorer=JaroWinkler.normalized_similarity, dtype=np.float64),
-        cdist(q_forms, c_forms, scorer=OSA.normalized_similarity, dtype=np.float64),
-    )
+    # The spelling similarity as `_similarity` has it: Jaro-Winkler across scripts, its mean
+    # with the edit similarity within one.
+    jaro = cdist(q_forms, c_forms, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
+    edit = cdist(q_forms, c_forms, scorer=OSA.normalized_similarity, dtype=np.float64)
+    q_latin = np.array([p.latin_script for p in q_parts])[q_owner]
+    c_latin = np.array([p.latin_script for p in c_parts])[c_owner]
+    cross = q_latin[:, None] != c_latin[None, :]
+    spelling = np.where(cross, jaro, (jaro + edit) / 2)
+    # Weakly alike pairs share a skeleton, so the skeletons' test covers them too.
     may = _reduce_max(spelling, q_owner, c_owner, len(q_parts), len(c_parts)) >= (
-        WEAK_PART_SIMILARITY
+        MIN_PART_SIMILARITY
     )
     if q_skel and c_skel:
         edits = cdist(q_skel, c_skel, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32)
         near = (edits <= 1).astype(np.float64)
         may |= _reduce_max(near, q_skel_owner, c_skel_owner, len(q_parts), len(c_parts)) > 0
-    rows, columns = np.nonzero(may)
-    _FILTER.may = {
-        (q_parts[i], c_parts[j]) for i, j in zip(rows.tolist(), columns.tolist(), strict=True)
-    }
+    _FILTER.rows = {id(p): row for p, row in zip(q_parts, may.tolist(), strict=True)}
+    _FILTER.columns = {id(p): j for j, p in enumerate(c_parts)}
     # The parts are held while their identities stand for them.
     _FILTER.alive = (q_parts, c_parts)
-    _FILTER.checked = {id(p) for p in q_parts}, {id(p) for p in c_parts}
+
+
+def may_reach_two_parts(query: ParsedName, candidate: ParsedName) -> bool:
+    """After `prepare_similarities`: whether two parts (or a part and an initial) of the query
+    may be alike to parts of the candidate, as a score above the one-shared-part cap needs.
+    True when the names are too short for the cap or nothing was prepared."""
+    rows = _FILTER.rows
+    columns = _FILTER.columns
+    if rows is None or columns is None:
+        return True
+    q_shape = _shape(query.parts)
+    c_shape = _shape(candidate.parts)
+    if min(q_shape.core_count, c_shape.core_count) < 2:
+        return True
+    c_columns = [columns.get(id(cp)) for _, cp in c_shape.units]
+    covered: set[int] = set()
+    found = 0.0
+    for qi, qp in q_shape.units:
+        if qp.particle or covered.issuperset(qi):
+            continue
+        row = rows.get(id(qp))
+        if row is None or qp.initial or any(c is None or row[c] for c in c_columns):
+            for i in qi:
+                if i not in covered:
+                    covered.add(i)
+                    found += 0.5 if query.parts[i].initial else 1.0
+            if found >= 1.5:
+                return True
+    return False
 
 
 def forget_similarities() -> None:
     """End what `prepare_similarities` set on this thread."""
-    _FILTER.may = None
-    _FILTER.checked = None
+    _FILTER.rows = None
+    _FILTER.columns = None
     _FILTER.alive = None
 
 
 class _Filter(threading.local):
-    may: set[tuple[Part, Part]] | None = None
-    checked: tuple[set[int], set[int]] | None = None
+    rows: dict[int, list[bool]] | None = None  # query part -> may it be alike, by column
+    columns: dict[int, int] | None = None  # candidate part -> its column
     alive: tuple[list[Part], list[Part]] | None = None
 
 
@@ -943,14 +973,12 @@ def _skeletons_of(part: Part) -> tuple[str, ...]:
 
 
 def _flatten(parts: list[Part], values: Any) -> tuple[list[str], np.ndarray]:
-    flat: list[str] = []
-    owner: list[int] = []
-    for i, part in enumerate(parts):
-        for value in values(part):
-            if value:
-                flat.append(value)
-                owner.append(i)
-    return flat, np.asarray(owner, dtype=np.int64)
+    """The values of the parts in one list, and the part each came from. (An empty skeleton
+    stays: it is one edit from a one-letter skeleton, which only lets more pairs through.)"""
+    lists = [values(part) for part in parts]
+    flat = [value for values_ in lists for value in values_]
+    owner = np.repeat(np.arange(len(parts)), [len(values_) for values_ in lists])
+    return flat, owner
 
 
 def _reduce_max(
@@ -1112,20 +1140,21 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
         )
     q_shape = _shape(q_parts)
     c_shape = _shape(c_parts)
-    may = _FILTER.may
-    q_checked, c_checked = _FILTER.checked if may is not None else (set(), set())
+    rows = _FILTER.rows or {}
+    columns = _FILTER.columns or {}
+    c_units = [(ci, cp, columns.get(id(cp))) for ci, cp in c_shape.units]
     pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], Part, Part, str]] = []
     weak: list[tuple[float, int, int, Part, Part]] = []
     for qi, qp in q_shape.units:
-        q_known = id(qp) in q_checked
+        row = rows.get(id(qp))
         q_joined = len(qi) == 2
-        for ci, cp in c_shape.units:
+        for ci, cp, column in c_units:
             if qp.particle != cp.particle:
                 continue
             if q_joined and len(ci) == 2:
                 continue
             # A pair the compiled bound ruled out (see `prepare_similarities`).
-            if q_known and id(cp) in c_checked and (qp, cp) not in may:  # type: ignore[operator]
+            if row is not None and column is not None and not row[column]:
                 continue
             similarity, how = _part_similarity(qp, cp)
             if similarity < MIN_PART_SIMILARITY:
@@ -1199,7 +1228,7 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
         )
         if core_matched < 2 and not everything_paired:
             # One shared part (a common given or family name) does not make the same name.
-            score = min(score, 0.6 if core_matched < 1.5 else 0.8)
+            score = min(score, ONE_PART_CAP if core_matched < 1.5 else 0.8)
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
@@ -1228,6 +1257,7 @@ def best_comparison(
 
 
 __all__ = [
+    "ONE_PART_CAP",
     "NameComparison",
     "ParsedName",
     "Part",
@@ -1235,6 +1265,7 @@ __all__ = [
     "best_comparison",
     "compare_names",
     "compare_parsed",
+    "may_reach_two_parts",
     "name_keys",
     "parse_name",
     "prepare_similarities",
