@@ -667,7 +667,7 @@ def parse_name(value: str) -> ParsedName:
         words = _split_unspaced(words[0], script)
     parts: list[Part] = []
     pending_abd = False
-    for word in words:
+    for position, word in enumerate(words):
         part_script = script if script not in ("Zyyy",) else detect_script(word)
         if part_script == "Zyyy" and not any(c.isalpha() for c in word):
             continue
@@ -705,9 +705,14 @@ def parse_name(value: str) -> ParsedName:
                 article = _ARTICLE_JOINED.match(head)
                 if article and part_script == "Latn":
                     forms = [*forms, article.group(1)]
-        part = _make_part(
-            word, forms, script=part_script, particle=head in PARTICLES and len(words) > 1
+        # A one-letter particle (Spanish y, Portuguese e) joins two parts; first or last it is
+        # an initial (E. Kypriotis, Y. Zhou).
+        particle = (
+            head in PARTICLES
+            and len(words) > 1
+            and (len(head) > 1 or 0 < position < len(words) - 1)
         )
+        part = _make_part(word, forms, script=part_script, particle=particle)
         if part is not None:
             parts.append(part)
     return ParsedName(original=value, script=script, parts=tuple(parts))
