@@ -288,3 +288,17 @@ def test_candidates_that_cannot_reach_two_parts_are_told_apart_from_those_that_c
     finally:
         module.forget_similarities()
     assert module.may_reach_two_parts(query, far)  # nothing prepared: no claim
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Iwan Iwanow", "Ivan Ivanov"),  # German transliteration of Иван Иванов
+        ("Stojan Stojtschew", "Stoyan Stoichev"),
+        ("Swetlana Zwetkowa", "Svetlana Tsvetkova"),
+        ("Stefan Jivkovitch", "Stefan Živković"),  # French transliteration of Живковић
+        ("Pjotr Tschaikowski", "Pyotr Chaikovsky"),
+    ],
+)
+def test_slavic_names_meet_across_transliteration_conventions(a, b):
+    assert compare_names(a, b).score >= 0.8, compare_names(a, b).explain()

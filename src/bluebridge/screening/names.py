@@ -274,6 +274,10 @@ _ICU_TRANSFORMS = {
 _HAN = frozenset({"Hani", "Jpan", "Kore"})
 _UNSPACED = frozenset({"Hani", "Hang", "Kore", "Jpan", "Kana", "Hira", "Thai"})
 _GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+_SLAVIC_DIGRAPHS = str.maketrans(
+    {"č": "ch", "ć": "ch", "š": "sh", "ž": "zh", "đ": "dj", "ř": "rzh", "ś": "sh", "ź": "zh"}
+)
+_SLAVIC_DIGRAPH_LETTERS = "čćšžđřśź"
 _SPLIT = re.compile(r"[\s,;:/\\.()\[\]{}\"“”«»_+*&·・‧]+")
 _APOSTROPHES = re.compile(r"[’'`ʼʻʿʾ´‘]")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -300,8 +304,24 @@ def skeleton(latin: str, *, pinyin: bool = False, written_latin: bool = False) -
         c = text[i]
         nxt = text[i + 1] if i + 1 < n else ""
         prev = text[i - 1] if i else ""
-        if written_latin and c == "w" and (nxt in _VOWELS or (not prev and nxt)) and nxt:
+        if (
+            written_latin
+            and c == "w"
+            and (
+                (nxt and (nxt in _VOWELS or not prev))
+                # -ow, -ew at the end or before a consonant: the German and Polish spelling of a
+                # Slavic v (Iwanow, Tschaikowski)
+                or (prev in ("o", "e") and (not nxt or nxt not in _VOWELS + "hw"))
+            )
+        ):
             out.append("B")
+            i += 1
+            continue
+        if c == "t" and text.startswith("sch", i + 1):  # German tsch: one sound (ч)
+            out.append("S")
+            i += 4
+            continue
+        if c == "t" and text.startswith("ch", i + 1):  # French and English tch (ч)
             i += 1
             continue
         if (
@@ -423,6 +443,9 @@ def _fold_latin(part: str) -> list[str]:
     forms = [_ascii_letters(anyascii(text))]
     if any(ch in part for ch in "äöüÄÖÜ"):
         forms.append(_ascii_letters(anyascii(text.translate(_GERMAN_UMLAUTS))))
+    if any(ch in part for ch in _SLAVIC_DIGRAPH_LETTERS):
+        # Živković as the sounds others write: Zhivkovich, Jivkovitch.
+        forms.append(_ascii_letters(anyascii(text.translate(_SLAVIC_DIGRAPHS))))
     for seen, meant in _OCR_PAIRS:
         if seen in forms[0]:
             forms.append(forms[0].replace(seen, meant))
@@ -807,6 +830,8 @@ _SYLLABIC = frozenset({"Kana", "Hira", "Jpan", "Hang", "Kore", "Hani"})
 SAME_SKELETON_UNVOWELLED = 0.92  # the same skeleton, Arabic or Hebrew on one side
 SAME_SKELETON_CROSS = 0.62  # the same skeleton across two scripts that write vowels
 NEAR_SKELETON_UNVOWELLED = 0.72
+SAME_SKELETON_SHORT = 0.5  # the same skeleton in one script, three classes or fewer
+SAME_SKELETON_LONG = 0.6  # ... four or more
 # A skeleton one consonant off where both scripts write vowels: a typo keeps the spelling close
 # (Ozdemirt, Ozdemir: 0.86), another name does not (Yilmaz, Yildiz: 0.75).
 NEAR_SKELETON_BASE = 0.3
@@ -1049,7 +1074,10 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
                 elif cross:
                     value = SAME_SKELETON_CROSS + (0.98 - SAME_SKELETON_CROSS) * spelling
                 else:
-                    value = 0.5 + 0.45 * spelling
+                    # Four consonant classes or more in the same order are rarely chance:
+                    # Zwetkowa, Tsvetkova (the German and English transliterations).
+                    base = SAME_SKELETON_LONG if len(sa) >= 4 else SAME_SKELETON_SHORT
+                    value = base + (0.95 - base) * spelling
                 value = min(value, _SHORT_SKELETON_CAP.get(len(sa), 1.0))
                 how_here = "skeleton"
             elif min(len(sa), len(sb)) >= 3 and Levenshtein.distance(sa, sb, score_cutoff=1) <= 1:
