@@ -41,6 +41,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
 from bluebridge.records.kinds.persons import detect_script
+from bluebridge.screening.chinese import pinyin_readings
 
 try:  # PyICU is a dependency; the guard keeps a broken ICU build from taking screening down
     import icu
@@ -536,6 +537,9 @@ class Part:
     # Skeletons of how another script hears a Latin spelling (Baker as ベイカー: no final r;
     # th as s), compared only against parts written in another script.
     alternates: tuple[str, ...] = ()
+    # The pinyin a Latin part may stand for when it is a Chinese name in another romanisation
+    # (Wade-Giles Hsu: xu; Cantonese Chan: chen); see `chinese.pinyin_readings`.
+    readings: tuple[str, ...] = ()
 
     @property
     def weight(self) -> float:
@@ -598,9 +602,12 @@ def _made_part(text: str, forms: tuple[str, ...], script: str, particle: bool) -
     initial = len(distinct[0]) == 1 and not particle
     latin_script = script in ("Latn", "Zyyy")
     alternates: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()
     if latin_script and not initial:
         heard = {skeleton(v, written_latin=True) for f in distinct for v in _heard_elsewhere(f)}
         alternates = tuple(sorted(heard - set(skeletons)))
+        if not particle:
+            readings = tuple(r for r in pinyin_readings(distinct[0]) if r not in distinct)
     return _intern(
         Part(
             text=text,
@@ -612,6 +619,7 @@ def _made_part(text: str, forms: tuple[str, ...], script: str, particle: bool) -
             latin_script=latin_script,
             alternates=alternates,
             script=script,
+            readings=readings,
         )
     )
 
@@ -631,6 +639,7 @@ def _intern(part: Part) -> Part:
         part.vowels,
         part.script,
         part.alternates,
+        part.readings,
     )
     found = _PARTS.get(key)
     if found is None:
@@ -701,7 +710,8 @@ def parse_name(value: str) -> ParsedName:
         if not forms:
             continue
         head = forms[0]
-        if head in TITLES and len(words) > 1:
+        # A title is a Latin word (the Arabic عمر romanises to "mr", and is no Mister).
+        if head in TITLES and len(words) > 1 and part_script in ("Latn", "Zyyy"):
             continue
         if had_article and not pending_abd:
             parts.append(_ARTICLE)
@@ -787,7 +797,8 @@ def _part_codes(part: Part) -> tuple[str, ...]:
     """A part's skeletons (and how other scripts hear it), or its form when the skeleton is
     empty (Lee/Yi/I, Oh, Eo)."""
     codes = [s if s else "~" + f for s, f in zip(part.skeletons, part.forms, strict=False)]
-    return tuple(dict.fromkeys([*codes, *(a for a in part.alternates if a)]))
+    readings = [skeleton(r, pinyin=True) or "~" + r for r in part.readings]
+    return tuple(dict.fromkeys([*codes, *(a for a in part.alternates if a), *readings]))
 
 
 # ---------------------------------------------------------------- comparing
@@ -861,8 +872,8 @@ def _pinyin_syllables() -> frozenset[str]:
     syllables: set[str] = set()
     for readings in pinyin_dict.values():
         for reading in readings.split(","):
-            plain = unicodedata.normalize("NFD", reading)
-            plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("ü", "v")
+            plain = unicodedata.normalize("NFD", reading.replace("ü", "v"))
+            plain = "".join(c for c in plain if not unicodedata.combining(c))
             syllables.add(plain)
     # Interjections with no vowel are not name syllables.
     return frozenset(s for s in syllables if any(v in s for v in "aeiouv"))
@@ -888,6 +899,7 @@ def is_pinyin(form: str) -> bool:
     return reachable[n]
 
 
+READING = 0.92  # a Latin part read as the pinyin of the other (Hsu and Xu, Chan and 陈)
 PINYIN_DIFFERENT = 0.7  # two Mandarin syllables (Zhang, Zheng) or Hangul syllables: two names
 
 
@@ -934,7 +946,8 @@ def prepare_similarities(queries: Iterable[Part], candidates: Iterable[Part]) ->
     q_latin = np.array([p.latin_script for p in q_parts])[q_owner]
     c_latin = np.array([p.latin_script for p in c_parts])[c_owner]
     cross = q_latin[:, None] != c_latin[None, :]
-    spelling = np.where(cross, jaro, (jaro + edit) / 2)
+    mean = (jaro + edit) / 2
+    spelling = np.where(cross, np.maximum(jaro, mean), mean)
     # Weakly alike pairs share a skeleton, so the skeletons' test covers them too.
     may = _reduce_max(spelling, q_owner, c_owner, len(q_parts), len(c_parts)) >= (
         MIN_PART_SIMILARITY
@@ -995,7 +1008,7 @@ _FILTER = _Filter()
 
 
 def _forms_of(part: Part) -> tuple[str, ...]:
-    return part.forms
+    return part.forms + part.readings
 
 
 def _skeletons_of(part: Part) -> tuple[str, ...]:
@@ -1024,6 +1037,11 @@ def _reduce_max(
     return out
 
 
+def _pinyin_like(part: Part) -> bool:
+    """Written in Han, or in Latin letters that read as pinyin."""
+    return part.script == "Hani" or (part.latin_script and is_pinyin(part.latin))
+
+
 def _similarity(a: Part, b: Part) -> tuple[float, str]:
     """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
     name spelt two ways), a skeleton one consonant off (a typo), or an initial."""
@@ -1033,19 +1051,30 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         if a.latin[:1] == b.latin[:1]:
             return 0.9, "initial"
         return 0.0, "initial"
-    spelling = 0.0
+    spelling = 0.0  # what the skeletons' values are scaled by
+    plain = 0.0  # what a pair is worth on its spelling alone
     cross = a.latin_script != b.latin_script
+    # Syllabic scripts transcribe a foreign name sound by sound (加尔梅克 for Garmaker): their
+    # romanisation's own spelling makes edits many, and Jaro-Winkler alone judges them.
+    syllabic = cross and (a.script in _SYLLABIC or b.script in _SYLLABIC)
     for fa in a.forms:
         for fb in b.forms:
             if fa == fb:
                 return 1.0, "exact"
             jaro = JaroWinkler.normalized_similarity(fa, fb)
-            # In one script, Jaro-Winkler alone rates a shared beginning too high (Marie,
-            # Marine): its mean with the edit similarity keeps a typo close and another name
-            # apart. Across scripts the romanisation's own spelling makes edits many.
-            spelling = max(
-                spelling, jaro if cross else (jaro + OSA.normalized_similarity(fa, fb)) / 2
-            )
+            # Jaro-Winkler alone rates a shared beginning too high (Marie, Marine): its mean
+            # with the edit similarity keeps a typo close and another name apart. Across
+            # scripts, where a romanisation's own spelling makes edits many, Jaro-Winkler
+            # alone scales how alike two names of one skeleton are.
+            mean = (jaro + OSA.normalized_similarity(fa, fb)) / 2
+            spelling = max(spelling, jaro if cross else mean)
+            plain = max(plain, jaro if syllabic else mean)
+    # A Chinese name in another romanisation (Hsu, Chan, Tsai) read as the pinyin of a record
+    # or of a name written in Han.
+    if (a.readings and set(a.readings).intersection(b.forms) and _pinyin_like(b)) or (
+        b.readings and set(b.readings).intersection(a.forms) and _pinyin_like(a)
+    ):
+        return READING, "reading"
     # A Mandarin syllable is one of a closed set: two that differ are two names (Wang and
     # Yang, Zhang and Zheng, 张 and 郑), not one misspelt. Hangul is typed syllable by syllable
     # from a closed set too (정 and 진). Such a pair is at most weakly alike.
@@ -1058,7 +1087,7 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         )
     ):
         return min(PINYIN_DIFFERENT, round(spelling, 4)), "similar"
-    best, how = min(spelling, 0.95), "similar"
+    best, how = min(plain, 0.95), "similar"
     unvowelled = not (a.vowels and b.vowels)
     a_skeletons = a.skeletons + a.alternates if cross and b.script in _SYLLABIC else a.skeletons
     b_skeletons = b.skeletons + b.alternates if cross and a.script in _SYLLABIC else b.skeletons
@@ -1099,13 +1128,15 @@ def _joined(parts: tuple[Part, ...]) -> Part:
     """Two neighbouring parts as one (Min Jun as Minjun, Abdul Aziz as Abdulaziz)."""
     forms = ["".join(p.latin for p in parts)]
     skeletons = (skeleton(forms[0]),)
+    latin = all(p.latin_script for p in parts)
     return Part(
         text=" ".join(p.text for p in parts),
         forms=tuple(forms),
         skeletons=skeletons,
         vowels=all(p.vowels for p in parts),
-        latin_script=all(p.latin_script for p in parts),
+        latin_script=latin,
         script=parts[0].script,
+        readings=tuple(r for r in pinyin_readings(forms[0]) if r != forms[0]) if latin else (),
     )
 
 

@@ -155,6 +155,7 @@ PART_HOW = {
     "initial": N_("initial"),
     "joined": N_("written together"),
     "weak": N_("weakly alike"),
+    "reading": N_("another romanisation"),
 }
 MRZ_FIELDS = {
     "document_number": N_("Document number"),
