@@ -4,8 +4,10 @@ store of generated persons (bench/world.py), and a load generator on the same ma
 Measures how long a restarted server takes to answer screening (each worker rebuilds its index
 from the store), then sends single-person screenings (`GET /api/v1/screen/person`) over keep-alive
 connections for a fixed number of requests, and reports throughput, latency percentiles and
-errors. Every request is a real screening: authenticated, access-filtered, audited, and its hits
-stored. Target: >= 1,000 person screenings/s with p99 <= 50 ms and no errors (100,000 persons).
+errors, and the CPU time a request costs in the server's processes, the load generator and the
+database's backends. Every request is a real screening: authenticated, access-filtered,
+audited, and its hits stored. Target: >= 1,000 person screenings/s with p99 <= 50 ms and no
+errors (100,000 persons).
 
 Run: `python bench/bench_screening_http.py [--persons N] [--requests R] [--connections C]`."""
 
@@ -27,6 +29,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -155,7 +158,91 @@ async def _request(
     return status
 
 
-async def load_test(port: int, key: str, paths: list[str], connections: int) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process (Linux /proc; 0 where it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process and its children's children (the server's workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent during the load by the server's processes, the load generator and the
+    database's backends serving the server: where a request's milliseconds of CPU go."""
+
+    def __init__(self, server_pid: int, backends: Callable[[], list[int]]) -> None:
+        self.server_pid = server_pid
+        self.backends = backends
+        self.start: dict[str, dict[int, float]] = {}
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        groups = {
+            "server": _descendants(self.server_pid),
+            "load_generator": [os.getpid()],
+            "database": self.backends(),
+        }
+        return {name: {pid: _cpu_seconds(pid) for pid in pids} for name, pids in groups.items()}
+
+    def __enter__(self) -> CpuMeter:
+        self.start = self._sample()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        end = self._sample()
+        # A process absent at the start (a connection the pool opened meanwhile) counts whole.
+        self.spent = {
+            name: sum(max(0.0, cpu - self.start[name].get(pid, 0.0)) for pid, cpu in pids.items())
+            for name, pids in end.items()
+        }
+
+    def per_request_ms(self, requests: int) -> dict[str, float]:
+        return {name: round(spent * 1000 / requests, 2) for name, spent in self.spent.items()}
+
+
+def _backend_pids(database_url: str) -> Callable[[], list[int]]:
+    """The PostgreSQL backends connected to the benchmark's database (none on SQLite)."""
+    if not database_url:
+        return list
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    engine = create_engine(url)
+
+    def pids() -> list[int]:
+        with engine.connect() as connection:
+            return list(
+                connection.scalars(
+                    text(
+                        "SELECT pid FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": url.database},
+                )
+            )
+
+    return pids
+
+
+async def load_test(port: int, key: str, paths: list[str], connections: int) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     queue: asyncio.Queue[str] = asyncio.Queue()
@@ -313,7 +400,9 @@ def run(args: argparse.Namespace, database_url: str) -> None:
                 paths.append("/api/v1/screen/person?" + urllib.parse.urlencode(params))
             random.Random(1).shuffle(paths)
             asyncio.run(load_test(port, key, paths[:500], args.connections))  # warm up
-            figures = asyncio.run(load_test(port, key, paths, args.connections))
+            with CpuMeter(server.pid, _backend_pids(database_url)) as cpu:
+                figures = asyncio.run(load_test(port, key, paths, args.connections))
+            figures["cpu_ms_per_request"] = cpu.per_request_ms(len(paths))
         except BaseException:
             log.flush()
             print((Path(directory) / "server.log").read_text()[-3000:], file=sys.stderr)

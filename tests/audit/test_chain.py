@@ -6,12 +6,12 @@ import itertools
 import threading
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from typer.testing import CliRunner
 
 from bluebridge.access.principal import Channel, RequestContext, operator_principal
 from bluebridge.audit import service as audit
-from bluebridge.audit.models import AuditEvent
+from bluebridge.audit.models import AuditEvent, AuditHead
 from bluebridge.cli import app as cli
 from bluebridge.store.engine import unit_of_work
 
@@ -222,3 +222,44 @@ def test_cli_audit_verify_names_the_edited_event(runtime, monkeypatch):
     broken = runner.invoke(cli, ["audit", "verify"])
     assert broken.exit_code == 1
     assert f"event {base + 4}" in broken.output
+
+
+def test_events_appended_together_hash_as_they_are_verified(runtime):
+    """Several events of one transaction, in any script and with empty fields, are linked and
+    hashed at commit (on PostgreSQL by the database) exactly as verify_chain recomputes them."""
+    base = _head(runtime)
+    context = RequestContext(Channel.API, request_id="req-unicode-1", client_address=None)
+    with unit_of_work(runtime.sessions) as session:
+        audit.record(session, context=context, actor_name="محمد عبد الرحمن", action="a.one")
+        audit.record(
+            session,
+            principal=operator_principal("Ærøskøbing 王小明"),
+            action="a.two",
+            object_type="record",
+            object_id=7,
+            object_country="FRA",
+            details={"name": 'Zoë "quoted" \\ back\u2028slash', "n": [1, 2.5, None, True]},
+        )
+        audit.record(session, context=context, action="a.three", details={"": "\u0000"})
+    with runtime.sessions() as session:
+        rows = _ours(session, base)
+        assert [r.action for r in rows] == ["a.one", "a.two", "a.three"]
+        assert [r.seq for r in rows] == [base + 1, base + 2, base + 3]
+        for row in rows:
+            assert audit.event_hash(row) == row.hash
+        assert rows[0].actor_name == "محمد عبد الرحمن"
+        head = session.get(AuditHead, 1)
+        assert (head.seq, head.hash) == (rows[-1].seq, rows[-1].hash)
+        assert audit.verify_chain(session).intact
+
+
+def test_a_store_without_a_head_starts_the_chain(runtime):
+    with unit_of_work(runtime.sessions) as session:
+        session.execute(delete(AuditEvent))
+        session.execute(delete(AuditHead))
+    _append(runtime, 2)
+    with runtime.sessions() as session:
+        rows = _ours(session, 0)
+        assert [r.seq for r in rows] == [1, 2]
+        assert rows[0].prev_hash == audit.GENESIS_HASH
+        assert audit.verify_chain(session).intact

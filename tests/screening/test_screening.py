@@ -8,9 +8,9 @@ import json
 import random
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from bluebridge.access.principal import Role
+from bluebridge.access.principal import Role, operator_principal
 from bluebridge.access.records import AccessMode, AccessPolicy
 from bluebridge.audit.models import AuditEvent
 from bluebridge.errors import InvalidInput, PermissionDenied
@@ -339,3 +339,58 @@ def test_a_lowered_threshold_does_not_reveal_how_close_a_hidden_record_comes(
         runtime, germany, [person_query("q", ["Pierre Durand"], "1969-05-05")], threshold=0.1
     )
     assert not any(m.possible_hit for m in weak)
+
+
+def test_a_check_over_http_stores_logs_and_audits_every_hit(client, world, runtime, france):
+    """The single check as border systems call it: the record entered just before is screened,
+    the hit is stored with the screening agency, noted in the owner's access log and audited
+    in an intact chain; a revoked key is refused at its next request and changes nothing."""
+    from bluebridge.audit import service as audit
+    from bluebridge.members import service as members
+    from bluebridge.members.models import ApiKey
+
+    key = world.api_key("DEU-NCB", (Role.BORDER_OFFICER,))
+    client.get("/api/v1/screen/person", params={"name": "Warm Up"}, headers=bearer(key))
+    record_id = enter(runtime, france, "persons", person(["Jeanne Moreau"], (1971, 3, 9)))
+    response = client.get(
+        "/api/v1/screen/person",
+        params={"name": "Jeanne Moreau", "birthDate": "1971-03-09", "place": "Kehl"},
+        headers=bearer(key),
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    [match] = response.json()["results"]
+    assert match["id"] == record_id
+    with runtime.sessions() as session:
+        [hit] = session.scalars(select(ScreeningHit)).all()
+        assert (hit.record_id, hit.agency_code, hit.country, hit.place) == (
+            record_id,
+            "DEU-NCB",
+            "DEU",
+            "Kehl",
+        )
+        [log] = session.scalars(
+            select(RecordAccess).where(RecordAccess.record_id == record_id)
+        ).all()
+        assert (log.action, log.country) == ("hit", "DEU")
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.request_id == hit.request_id)
+        ).all()
+        assert sorted(actions) == ["screening.hit", "screening.query"]
+        assert audit.verify_chain(session).intact
+        key_id = session.scalar(select(func.max(ApiKey.id)))
+    with unit_of_work(runtime.sessions) as session:
+        members.revoke_api_key(session, principal=operator_principal("test"), key_id=key_id)
+    with runtime.sessions() as session:
+        events_before = session.scalar(select(func.max(AuditEvent.seq)))
+    refused = client.get(
+        "/api/v1/screen/person", params={"name": "Jeanne Moreau"}, headers=bearer(key)
+    )
+    assert refused.status_code == 401
+    with runtime.sessions() as session:
+        assert len(session.scalars(select(ScreeningHit)).all()) == 1
+        refusals = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.seq > events_before)
+        ).all()
+        assert refusals == ["api_key.refused"]
+        assert audit.verify_chain(session).intact

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import threading
@@ -66,7 +67,7 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
             # Build the screening index now, beside the server: the first border check
             # should not wait for it (a check made while it builds waits, never misses).
             threading.Thread(
-                target=runtime.screening.start, name="screening-build", daemon=True
+                target=_build_screening, args=(runtime,), name="screening-build", daemon=True
             ).start()
         try:
             yield
@@ -78,6 +79,14 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
                     await task
 
     return lifespan
+
+
+def _build_screening(runtime: Runtime) -> None:
+    runtime.screening.start()
+    # The index lives as long as the process. Its objects (millions at 100,000 persons) are
+    # taken out of the cycle collector's full passes, which would otherwise stop every request
+    # for as long as walking them takes (0.8 s at 20,000 persons, measured).
+    gc.freeze()
 
 
 async def _retention_loop(runtime: Runtime) -> None:

@@ -4,9 +4,11 @@ principal behind an API key or a signed-in portal session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from bluebridge.audit import service as audit
 from bluebridge.errors import AuthenticationFailed, PermissionDenied
 from bluebridge.members.authentication import (
     SESSION_COOKIE,
-    authenticate_api_key,
+    authenticate_api_caller,
     load_web_session,
     principal_for_user,
 )
@@ -32,23 +34,55 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+# The dependencies that do no I/O are coroutines: FastAPI runs a plain function in a thread,
+# and every hop to a thread and back is a wait for the GIL under load.
+async def runtime_dependency(request: Request) -> Runtime:
+    return get_runtime(request)
+
+
+async def get_settings(runtime: Annotated[Runtime, Depends(runtime_dependency)]) -> Settings:
     return runtime.settings
 
 
-def db_session(
-    request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
-) -> Iterator[Session]:
+# Ending a session may wait for the database: in a thread of its own, so that it never waits
+# for a thread held by a request that waits for a connection (as FastAPI does for a plain
+# generator), and shielded, so that a client going away still ends the transaction.
+_ENDING = anyio.CapacityLimiter(1_000)
+
+
+async def db_session(
+    request: Request, runtime: Annotated[Runtime, Depends(runtime_dependency)]
+) -> AsyncIterator[Session]:
     """One transaction per request: committed if the handler succeeds, else rolled back. A
-    principal refused an action (403) leaves an audit event saying what it tried."""
+    principal refused an action (403) leaves an audit event saying what it tried. Opening
+    the session does no I/O (the connection is taken at the first query)."""
     session = runtime.sessions()
     try:
         yield session
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end_refused, request, session, exc, limiter=_ENDING)
+        raise
+    else:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end_committed, session, limiter=_ENDING)
+
+
+def _end_committed(session: Session) -> None:
+    try:
         session.commit()
-    except PermissionDenied as exc:
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _end_refused(request: Request, session: Session, exc: BaseException) -> None:
+    try:
         session.rollback()
         principal: Principal | None = getattr(request.state, "principal", None)
-        if principal is not None:
+        if isinstance(exc, PermissionDenied) and principal is not None:
             audit.record(
                 session,
                 principal=principal,
@@ -57,10 +91,6 @@ def db_session(
                 details={"method": request.method, "path": request.url.path, "reason": exc.detail},
             )
             session.commit()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()
 
@@ -103,6 +133,7 @@ def _session_principal(
         second_factor=web_session.second_factor,
     )
     request.state.principal = principal  # so that a refusal below is audited as this person's
+    request.state.agency_code = web_session.user.agency.code
     if web_session.user.must_change_password:
         raise PermissionDenied("change your password in the portal first")
     if request.method not in SAFE_METHODS:
@@ -125,13 +156,15 @@ def api_principal(
     presented = bearer.credentials if bearer is not None else header_key
     if presented:
         try:
-            principal = authenticate_api_key(
+            caller = authenticate_api_caller(
                 session, presented=presented, context=request_context(request, Channel.API)
             )
         except AuthenticationFailed:
             # Keep the audit event of the refusal although the request fails.
             session.commit()
             raise
+        principal = caller.principal
+        request.state.agency_code = caller.agency_code
     elif session_token:
         try:
             principal = _session_principal(request, session, settings, session_token)

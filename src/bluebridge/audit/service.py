@@ -2,8 +2,9 @@
 
 Service functions call :func:`record` during their work; the events wait in the session and
 are chained at commit, so the lock on the chain's head is held only for the last moment of a
-transaction, and a rolled-back change leaves no event behind. Events that must survive a
-refusal (a failed sign-in) are recorded and then committed by the caller before it answers.
+transaction (three statements and the commit), and a rolled-back change leaves no event
+behind. Events that must survive a refusal (a failed sign-in) are recorded and then committed
+by the caller before it answers.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, false, or_, select, true, update
+from sqlalchemy import ColumnElement, Connection, event, false, insert, or_, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from bluebridge.access import rules
 from bluebridge.access.principal import Principal, RequestContext, Role
@@ -64,34 +66,52 @@ def _timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# What an event's hash covers, in this order: its sequence number, its content, and the hash
+# of the event before it, as one compact JSON array.
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "agency_id",
+    "country",
+    "channel",
+    "action",
+    "outcome",
+    "object_type",
+    "object_id",
+    "object_country",
+    "request_id",
+    "client_address",
+    "details",
+    "prev_hash",
+)
+_CONTENT_FIELDS = HASHED_FIELDS[1:-1]
+
+
+def _hashed_content(fields: Mapping[str, Any]) -> bytes:
+    """The encoded array's middle: what is known of an event before its place in the chain."""
+    content = [fields[name] for name in _CONTENT_FIELDS]
+    content[0] = _timestamp(content[0])
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()[1:-1]
+
+
+def _link_hash(seq: int, content: bytes, prev_hash: str) -> str:
+    encoded = b"[%d,%s,%s]" % (seq, content, json.dumps(prev_hash).encode())
+    return hashlib.sha256(encoded).hexdigest()
+
+
 def event_hash(event_row: AuditEvent) -> str:
     """The SHA-256 of an event's content and the hash of the event before it."""
-    content = [
-        event_row.seq,
-        _timestamp(event_row.at),
-        event_row.actor_kind,
-        event_row.actor_id,
-        event_row.actor_name,
-        event_row.agency_id,
-        event_row.country,
-        event_row.channel,
-        event_row.action,
-        event_row.outcome,
-        event_row.object_type,
-        event_row.object_id,
-        event_row.object_country,
-        event_row.request_id,
-        event_row.client_address,
-        event_row.details,
-        event_row.prev_hash,
-    ]
-    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    content = _hashed_content({name: getattr(event_row, name) for name in _CONTENT_FIELDS})
+    return _link_hash(event_row.seq, content, event_row.prev_hash)
 
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
     fields: dict[str, Any]
+    content: bytes  # encoded while the event is recorded, outside the head's lock
 
 
 def record(
@@ -128,7 +148,7 @@ def record(
         "client_address": ctx.client_address,
         "details": _canonical(mask_secrets(details or {})),
     }
-    session.info.setdefault(_PENDING_KEY, []).append(_Pending(fields))
+    session.info.setdefault(_PENDING_KEY, []).append(_Pending(fields, _hashed_content(fields)))
 
 
 def _ensure_head(session: Session) -> None:
@@ -137,25 +157,110 @@ def _ensure_head(session: Session) -> None:
         session.flush()
 
 
+# Updating the head takes its row's write lock (on SQLite, the database write lock), so
+# concurrent writers queue here; RETURNING reads the head they now own in the same round trip.
+_TAKE_HEAD = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq)
+    .returning(AuditHead.seq, AuditHead.hash)
+)
+
+# On PostgreSQL the whole append is one statement: lock the head, link and hash the events
+# (the same bytes as _link_hash), insert them and move the head. Between taking the lock and
+# the commit, the database then waits for this process once, not after each statement; every
+# writer of the installation queues on that lock, and a process busy with other requests
+# answers late.
+_APPEND_IN_DATABASE = """
+WITH RECURSIVE
+head AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),
+events AS (
+    SELECT * FROM unnest(
+        %(content)s::bytea[], %(at)s::timestamptz[], %(actor_kind)s::text[],
+        %(actor_id)s::int[], %(actor_name)s::text[], %(agency_id)s::int[], %(country)s::text[],
+        %(channel)s::text[], %(action)s::text[], %(outcome)s::text[], %(object_type)s::text[],
+        %(object_id)s::text[], %(object_country)s::text[], %(request_id)s::text[],
+        %(client_address)s::text[], %(details)s::text[]
+    ) WITH ORDINALITY AS e(
+        content, at, actor_kind, actor_id, actor_name, agency_id, country, channel, action,
+        outcome, object_type, object_id, object_country, request_id, client_address, details, n
+    )
+),
+chain(n, seq, prev_hash, hash) AS (
+    SELECT 0::bigint, seq, NULL::text, hash::text FROM head
+    UNION ALL
+    SELECT e.n, c.seq + 1, c.hash, encode(sha256(
+        convert_to('[' || (c.seq + 1)::text || ',', 'UTF8') || e.content
+        || convert_to(',"' || c.hash || '"]', 'UTF8')
+    ), 'hex')
+    FROM chain c JOIN events e ON e.n = c.n + 1
+),
+appended AS (
+    INSERT INTO audit_events (
+        seq, at, actor_kind, actor_id, actor_name, agency_id, country, channel, action,
+        outcome, object_type, object_id, object_country, request_id, client_address, details,
+        prev_hash, hash
+    )
+    SELECT c.seq, e.at, e.actor_kind, e.actor_id, e.actor_name, e.agency_id, e.country,
+        e.channel, e.action, e.outcome, e.object_type, e.object_id, e.object_country,
+        e.request_id, e.client_address, e.details, c.prev_hash, c.hash
+    FROM chain c JOIN events e ON e.n = c.n
+    RETURNING seq
+)
+UPDATE audit_head SET seq = last.seq, hash = last.hash
+FROM (SELECT seq, hash FROM chain ORDER BY n DESC LIMIT 1) AS last
+WHERE audit_head.id = 1
+RETURNING (SELECT count(*) FROM appended)
+"""
+
+
 def _write_pending(session: Session) -> None:
-    pending: list[_Pending] = session.info.pop(_PENDING_KEY, [])
-    if not pending:
+    if not session.info.get(_PENDING_KEY):
         return
-    # The UPDATE takes the row's write lock first (on SQLite, the database write lock), so
-    # concurrent writers queue here and read the head only once they own it.
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
-    ).scalar_one()
-    seq, previous = head.seq, head.hash
+    # The transaction's own changes are written first: the head's lock, which orders every
+    # writer of the installation, is then held only for the chain and the commit.
+    session.flush()
+    pending: list[_Pending] = session.info.pop(_PENDING_KEY, [])
+    connection = session.connection()
+    append = _append_in_database if connection.dialect.name == "postgresql" else _append
+    if not append(connection, pending):
+        _ensure_head(session)  # a store whose chain was never initialised
+        if not append(connection, pending):
+            raise RuntimeError("the audit chain's head cannot be written")
+    # The head this session holds would otherwise keep the values from before.
+    loaded = session.identity_map.get(identity_key(AuditHead, 1))
+    if loaded is not None:
+        session.expire(loaded)
+
+
+def _append(connection: Connection, pending: list[_Pending]) -> bool:
+    """Link, hash and insert the events here; False when there is no head."""
+    head = connection.execute(_TAKE_HEAD).one_or_none()
+    if head is None:
+        return False
+    seq, previous = head
+    rows = []
     for item in pending:
         seq += 1
-        row = AuditEvent(seq=seq, prev_hash=previous, hash="", **item.fields)
-        row.hash = event_hash(row)
-        previous = row.hash
-        session.add(row)
-    head.seq, head.hash = seq, previous
-    session.flush()
+        link = _link_hash(seq, item.content, previous)
+        rows.append({**item.fields, "seq": seq, "prev_hash": previous, "hash": link})
+        previous = link
+    connection.execute(insert(AuditEvent), rows)
+    connection.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=previous))
+    return True
+
+
+def _append_in_database(connection: Connection, pending: list[_Pending]) -> bool:
+    """The same in one statement of PostgreSQL; False when there is no head."""
+    columns: dict[str, list[Any]] = {"content": [item.content for item in pending]}
+    for name in _CONTENT_FIELDS:
+        columns[name] = [item.fields[name] for item in pending]
+    appended = connection.exec_driver_sql(_APPEND_IN_DATABASE, columns).scalar()
+    if appended is None:
+        return False
+    if appended != len(pending):
+        raise RuntimeError(f"audit chain: {appended} of {len(pending)} events appended")
+    return True
 
 
 @event.listens_for(Session, "before_commit")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import pyotp
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bluebridge.access.principal import (
@@ -24,7 +24,7 @@ from bluebridge.access.principal import (
 from bluebridge.audit import service as audit
 from bluebridge.audit.service import Outcome
 from bluebridge.errors import AuthenticationFailed, InvalidInput
-from bluebridge.members.models import ApiKey, LoginThrottle, User, WebSession
+from bluebridge.members.models import Agency, ApiKey, LoginThrottle, User, WebSession
 from bluebridge.members.security import (
     SealBroken,
     burn_password_check,
@@ -421,10 +421,47 @@ def _rowcount(result: object) -> int:
 API_KEY_FAILURE = "Invalid, expired or revoked API key."
 
 
+# The key and its agency in one query, built once: every API request starts here.
+_API_KEY_QUERY = select(
+    ApiKey.id,
+    ApiKey.prefix,
+    ApiKey.key_digest,
+    ApiKey.name,
+    ApiKey.agency_id,
+    ApiKey.roles,
+    ApiKey.expires_at,
+    ApiKey.revoked_at,
+    ApiKey.last_used_at,
+    Agency.kind.label("agency_kind"),
+    Agency.country,
+    Agency.region,
+    Agency.specialty,
+    Agency.active.label("agency_active"),
+    Agency.code.label("agency_code"),
+).join(Agency, Agency.id == ApiKey.agency_id)
+_API_KEY_BY_PREFIX = _API_KEY_QUERY.where(ApiKey.prefix == bindparam("prefix"))
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCaller:
+    """Who is behind an API key: the principal, and its agency's code (for the hits it makes)."""
+
+    principal: Principal
+    agency_code: str
+
+
 def authenticate_api_key(session: Session, *, presented: str, context: RequestContext) -> Principal:
     """The principal behind an API key; raises AuthenticationFailed (audited) otherwise."""
+    return authenticate_api_caller(session, presented=presented, context=context).principal
+
+
+def authenticate_api_caller(
+    session: Session, *, presented: str, context: RequestContext
+) -> ApiCaller:
+    """The principal behind an API key and its agency's code, read in one query; raises
+    AuthenticationFailed (audited) otherwise."""
     prefix = parse_api_key(presented)
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
+    key = session.execute(_API_KEY_BY_PREFIX, {"prefix": prefix}).one_or_none() if prefix else None
     now = utcnow()
     reason: str | None = None
     if key is None or not digests_equal(key.key_digest, token_digest(presented.strip())):
@@ -433,7 +470,7 @@ def authenticate_api_key(session: Session, *, presented: str, context: RequestCo
         reason = "revoked"
     elif key.expires_at <= now:
         reason = "expired"
-    elif not key.agency.active:
+    elif not key.agency_active:
         reason = "agency inactive"
     if reason is not None or key is None:
         audit.record(
@@ -446,17 +483,21 @@ def authenticate_api_key(session: Session, *, presented: str, context: RequestCo
         )
         raise AuthenticationFailed(API_KEY_FAILURE)
     if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
-        key.last_used_at = now
-    return Principal(
+        # Written with the request's other changes at commit (once a minute per key).
+        touched = session.get(ApiKey, key.id)
+        if touched is not None:
+            touched.last_used_at = now
+    principal = Principal(
         kind=PrincipalKind.API_KEY,
         id=key.id,
         name=f"api_key:{key.prefix}:{key.name}",
         agency_id=key.agency_id,
-        agency_kind=key.agency.kind,
-        country=key.agency.country,
+        agency_kind=key.agency_kind,
+        country=key.country,
         roles=frozenset(Role(r) for r in key.roles),
         context=context,
         second_factor=False,
-        region=key.agency.region,
-        specialty=key.agency.specialty,
+        region=key.region,
+        specialty=key.specialty,
     )
+    return ApiCaller(principal, key.agency_code)

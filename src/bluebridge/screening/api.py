@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from bluebridge.access.principal import Principal
@@ -132,11 +132,23 @@ def screen_out(results: list[service.Result], threshold: float) -> ScreenOut:
     )
 
 
+def json_response(model: BaseModel) -> Response:
+    """The model as JSON, written once here: FastAPI would validate the returned model against
+    the route's response model again, in a thread of its own, before writing it."""
+    return Response(model.model_dump_json(by_alias=True), media_type="application/json")
+
+
 def _agency_code(session: DbSession, principal: Principal) -> str | None:
     if principal.agency_id is None:
         return None
     agency = session.get(Agency, principal.agency_id)
     return agency.code if agency else None
+
+
+def _caller_agency_code(request: Request, session: DbSession, principal: Principal) -> str | None:
+    """The screening agency's code, for its hits: read with the principal as it signed in."""
+    known: str | None = getattr(request.state, "agency_code", None)
+    return known if known is not None else _agency_code(session, principal)
 
 
 def threshold_of(request: Request, given: float | None) -> float:
@@ -150,7 +162,7 @@ def threshold_of(request: Request, given: float | None) -> float:
 )
 def screen_batch(
     body: ScreenIn, request: Request, principal: ApiPrincipal, session: DbSession
-) -> ScreenOut:
+) -> Response:
     entities = {
         key: {"schema": e.schema_, "properties": e.properties} for key, e in body.queries.items()
     }
@@ -164,10 +176,10 @@ def screen_batch(
         threshold=threshold,
         limit=body.limit,
         place=body.place,
-        agency_code=_agency_code(session, principal),
+        agency_code=_caller_agency_code(request, session, principal),
         possible_threshold=get_runtime(request).settings.screening_threshold,
     )
-    return screen_out(results, threshold)
+    return json_response(screen_out(results, threshold))
 
 
 class CompareOut(BaseModel):
@@ -197,7 +209,7 @@ def screen_one(
     schema: Annotated[str, Path(pattern=r"^[A-Za-z]{3,20}$", description=", ".join(SCHEMAS))],
     threshold: Annotated[float | None, Query(gt=0, le=1)] = None,
     place: Annotated[str | None, Query(max_length=200)] = None,
-) -> ResponseOut:
+) -> Response:
     wanted = {s.lower(): s for s in SCHEMAS}.get(schema.lower())
     if wanted is None:
         raise InvalidInput.on("schema", "must be one of " + ", ".join(SCHEMAS))
@@ -207,18 +219,18 @@ def screen_one(
             continue
         properties.setdefault(name, []).append(value)
     query = build_query("query", wanted, properties, "query")
-    limit = threshold_of(request, threshold)
+    chosen_threshold = threshold_of(request, threshold)
     results = service.screen(
         session,
         get_runtime(request).screening,
         principal=principal,
         queries=[query],
-        threshold=limit,
+        threshold=chosen_threshold,
         place=place,
-        agency_code=_agency_code(session, principal),
+        agency_code=_caller_agency_code(request, session, principal),
         possible_threshold=get_runtime(request).settings.screening_threshold,
     )
-    return screen_out(results, limit).responses["query"]
+    return json_response(screen_out(results, chosen_threshold).responses["query"])
 
 
 class HitOut(BaseModel):

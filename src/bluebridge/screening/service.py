@@ -283,6 +283,9 @@ def apply_changes(session: Session, index: ScreeningIndex, *, limit: int = 1000)
     return applied
 
 
+_LATEST_SEQ = select(func.max(Record.seq))
+
+
 class Screening:
     """One process's screening: its index, kept current from the store."""
 
@@ -339,24 +342,27 @@ class Screening:
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Session]:
-        """A read-only session: on SQLite it does not queue behind writers (WAL)."""
+        """A read-only session: on SQLite it does not queue behind writers (WAL). It ends with
+        a commit: a rollback would also drop the connection's prepared statements (psycopg)."""
         with (
             self._engine.connect().execution_options(**{READ_ONLY: True}) as connection,
             Session(bind=connection) as session,
         ):
             yield session
+            session.commit()
 
     def catch_up(self, session: Session | None = None) -> None:
         """Apply the store's changes since the index's sequence (waiting for another thread
         that is doing so, so that what was committed before the call is screened). With a
-        session, reads through it: one query when nothing changed."""
+        session, reads through it: one query, and no lock, when nothing changed."""
+        if session is not None:
+            latest = session.scalar(_LATEST_SEQ)
+            if latest is None or latest <= self.index.sequence:
+                return
         if not self._catch_up.acquire(timeout=5):
             return
         try:
             if session is not None:
-                latest = session.scalar(select(func.max(Record.seq)))
-                if latest is None or latest <= self.index.sequence:
-                    return
                 apply_changes(session, self.index)
                 return
             with self._reading() as reading:
@@ -590,10 +596,12 @@ class HitBatch:
         )
 
     def write(self) -> None:
+        """One statement a table (the rows as plain values, no ORM objects)."""
+        connection = self.session.connection()
         if self.rows:
-            self.session.execute(insert(ScreeningHit), self.rows)
+            connection.execute(insert(ScreeningHit), self.rows)
         if self.access_rows:
-            self.session.execute(insert(RecordAccess), self.access_rows)
+            connection.execute(insert(RecordAccess), self.access_rows)
 
 
 def screen(
