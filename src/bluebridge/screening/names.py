@@ -1136,7 +1136,10 @@ def _joined(parts: tuple[Part, ...]) -> Part:
         vowels=all(p.vowels for p in parts),
         latin_script=latin,
         script=parts[0].script,
-        readings=tuple(r for r in pinyin_readings(forms[0]) if r != forms[0]) if latin else (),
+        # Two parts of a Chinese given name written apart (Chih Ming) are read together.
+        readings=tuple(r for r in pinyin_readings(forms[0]) if r != forms[0])
+        if latin and all(p.readings or is_pinyin(p.latin) for p in parts)
+        else (),
     )
 
 
