@@ -214,6 +214,10 @@ def users_create(
     password: Annotated[
         str | None, typer.Option(help="Read from the prompt when not given.")
     ] = None,
+    nationality: Annotated[
+        str | None,
+        typer.Option(help="The person's own nationality (a compliance reviewer's, especially)."),
+    ] = None,
 ) -> None:
     """Open an account (the first administrator is made this way)."""
     from bluebridge.members import service
@@ -235,6 +239,7 @@ def users_create(
                 email=email,
                 roles=[r.value for r in role],
                 password=password,
+                nationality=nationality,
             )
             console.print(
                 f"created user {user.username} (id {user.id}) in {agency_row.code}; the password must be changed at first sign-in"
@@ -603,6 +608,15 @@ def records_export(
 
 
 _register_screening()
+
+
+def _register_notices() -> None:
+    from bluebridge.notices.cli import notices_app
+
+    app.add_typer(notices_app, name="notices")
+
+
+_register_notices()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -56,3 +56,14 @@ class AuthenticationFailed(ServiceError):
 class Conflict(ServiceError):
     status = 409
     title = "Conflict"
+
+
+class TooManyRequests(ServiceError):
+    """A client asked more often than a public endpoint allows; it may try again later."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

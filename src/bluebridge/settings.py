@@ -82,6 +82,21 @@ class Settings(BaseSettings):
         default=3, ge=1, le=30, description="Days an offline copy (MIND package) is valid."
     )
 
+    silver_pilot_countries: list[str] = Field(
+        default_factory=lambda: ["ARG", "BRA", "ESP", "FRA", "GBR", "IND", "ITA", "KEN", "ZAF"],
+        max_length=200,
+        description="The countries of the silver notice pilot (alpha-3), who alone request or see them.",
+    )
+    notice_review_target_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="The compliance review's target time to decision."
+    )
+    public_notices_per_minute: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="Requests a client address may make each minute to the public notice extracts.",
+    )
+
     default_language: Literal["ar", "en", "es", "fr"] = "en"
     log_level: str = "INFO"
 

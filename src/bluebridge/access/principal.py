@@ -70,6 +70,7 @@ class Principal:
     second_factor: bool = False
     region: str | None = None  # the agency's region (INTERPOL's five)
     specialty: str | None = None  # a specialized unit's field, e.g. child_protection
+    nationality: str | None = None  # a person's own nationality, where recorded
 
     def has_role(self, *roles: Role) -> bool:
         """True when the principal holds at least one of the roles. A person's roles that

@@ -24,12 +24,14 @@ from bluebridge.api import health, problems
 from bluebridge.api.middleware import RequestGuard
 from bluebridge.audit import api as audit_api
 from bluebridge.members import api as members_api
+from bluebridge.notices import api as notices_api
 from bluebridge.records import api as records_api
 from bluebridge.records import transfer_api
 from bluebridge.runtime import Runtime
 from bluebridge.screening import api as screening_api
 from bluebridge.settings import Settings
 from bluebridge.web import imports as web_imports
+from bluebridge.web import notices as web_notices
 from bluebridge.web import records as web_records
 from bluebridge.web import routes as web_routes
 from bluebridge.web import screening as web_screening
@@ -53,7 +55,9 @@ class BluebridgeAPI(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            self.openapi_schema = problems.document_problems(super().openapi(), API_PREFIX)
+            self.openapi_schema = problems.document_problems(
+                super().openapi(), (API_PREFIX, "/public/")
+            )
         return self.openapi_schema
 
 
@@ -90,7 +94,8 @@ def _build_screening(runtime: Runtime) -> None:
 
 
 async def _retention_loop(runtime: Runtime) -> None:
-    """Expire and purge records now and then every interval; a failure is logged, not fatal."""
+    """Expire and purge records, and expire notices, now and then every interval; a failure
+    is logged, not fatal."""
     from bluebridge.records import retention
 
     log = logging.getLogger("bluebridge.retention")
@@ -100,9 +105,22 @@ async def _retention_loop(runtime: Runtime) -> None:
                 retention.run, runtime.sessions, grace_days=runtime.settings.record_purge_grace_days
             )
             log.info("retention: expired %d records, purged %d", result.expired, result.purged)
+            notices = await asyncio.to_thread(_notice_expiry, runtime)
+            log.info("notices: renewal asked for %d, expired %d", notices.asked, notices.expired)
         except Exception:
             log.exception("the retention job failed; it runs again at the next interval")
         await asyncio.sleep(runtime.settings.retention_interval_hours * 3600)
+
+
+def _notice_expiry(runtime: Runtime) -> Any:
+    """Ask requesters six months before a notice expires; expire what was not extended."""
+    from bluebridge.access.principal import Channel, RequestContext, operator_principal
+    from bluebridge.notices import service as notices
+    from bluebridge.store.engine import unit_of_work
+
+    job = operator_principal("notice-expiry", RequestContext(channel=Channel.SYSTEM))
+    with unit_of_work(runtime.sessions) as session:
+        return notices.run_expiry(session, principal=job)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -127,9 +145,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(transfer_api.router, prefix=API_PREFIX)
     app.include_router(records_api.router, prefix=API_PREFIX)
     app.include_router(screening_api.router, prefix=API_PREFIX)
+    app.include_router(notices_api.router, prefix=API_PREFIX)
+    app.include_router(notices_api.public_router)
     app.include_router(web_routes.router)
     app.include_router(web_imports.router)  # before /records/{kind}/{record_id}
     app.include_router(web_screening.router)
+    app.include_router(web_notices.router)
     app.include_router(web_records.router)
     web_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bluebridge.errors import FieldProblem, ServiceError
+from bluebridge.errors import FieldProblem, ServiceError, TooManyRequests
 from bluebridge.members.schemas import SINGLE_LINE
 
 PROBLEM_JSON = "application/problem+json"
@@ -53,7 +53,7 @@ class Problem(BaseModel):
     errors: list[ProblemField] | None = None
 
 
-def document_problems(schema: dict[str, Any], path_prefix: str) -> dict[str, Any]:
+def document_problems(schema: dict[str, Any], path_prefix: str | tuple[str, ...]) -> dict[str, Any]:
     """Describe the errors of the operations under a prefix as they are sent: problem
     documents (application/problem+json), in place of FastAPI's own validation error shape."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -132,7 +132,7 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
 # Renders an error as a portal page: (request, status, message) -> Response. The portal
 # registers one; without it every error is a problem document.
 PortalErrorPage = Callable[[Request, int, str], Response]
-API_PATHS = ("/api", "/healthz", "/readyz")
+API_PATHS = ("/api", "/healthz", "/readyz", "/public/")
 
 
 def _portal_page(request: Request) -> PortalErrorPage | None:
@@ -150,6 +150,8 @@ def install(app: FastAPI) -> None:
         if (page := _portal_page(request)) is not None:
             return page(request, exc.status, exc.detail)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after)}
         return problem_response(
             exc.status, exc.detail, request=request, errors=exc.problems, headers=headers
         )

@@ -162,6 +162,7 @@ def create_user(
         email=body.email,
         roles=[r.value for r in body.roles],
         password=body.password,
+        nationality=body.nationality,
     )
     return UserOut.model_validate(user)
 

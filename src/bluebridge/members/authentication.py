@@ -81,6 +81,7 @@ def principal_for_user(user: User, context: RequestContext, *, second_factor: bo
         second_factor=second_factor,
         region=user.agency.region,
         specialty=user.agency.specialty,
+        nationality=user.nationality,
     )
 
 

@@ -77,6 +77,7 @@ class UserOut(BaseModel):
     active: bool
     second_factor_enrolled: bool = Field(validation_alias="totp_confirmed")
     must_change_password: bool
+    nationality: str | None = None
     created_at: dt.datetime
     last_login_at: dt.datetime | None
 
@@ -91,6 +92,13 @@ class UserCreate(BaseModel):
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     password: str = Field(
         min_length=1, max_length=256, description="Temporary; changed at first sign-in."
+    )
+    nationality: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=3,
+        pattern=r"^[A-Za-z]{2,3}$",
+        description="The person's own nationality: a compliance reviewer decides on no request of it.",
     )
 
 

@@ -341,6 +341,7 @@ def create_user(
     password: str,
     email: str | None = None,
     must_change_password: bool = True,
+    nationality: str | None = None,
 ) -> User:
     """Open an account in an agency the principal administers."""
     agency = session.get(Agency, agency_id)
@@ -372,6 +373,14 @@ def create_user(
         check_password_strength(settings, password, username)
     except InvalidInput as exc:
         problems.extend(exc.problems)
+    if nationality is not None:
+        try:
+            resolved = reference.resolve_country_code(nationality).alpha3
+        except reference.UnknownCountryCode:
+            resolved = None
+        if resolved is None:
+            problems.append(FieldProblem("nationality", "not a country code (ISO 3166)"))
+        nationality = resolved
     if problems:
         raise InvalidInput("the account cannot be created", problems)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -384,6 +393,7 @@ def create_user(
         roles=[r.value for r in role_list],
         password_hash=hash_password(settings, password),
         must_change_password=must_change_password,
+        nationality=nationality,
     )
     session.add(user)
     session.flush()

@@ -61,6 +61,15 @@ class ContactOut(BaseModel):
     agency_name: str | None
 
 
+class NoticeOnMatchOut(BaseModel):
+    id: int
+    reference: str
+    kind: str = Field(description="notice or diffusion")
+    type: str
+    asks: str = Field(description="what it asks of the officer")
+    contact: ContactOut
+
+
 class MatchOut(BaseModel):
     id: int = Field(description="the record's reference")
     possible_hit: bool = Field(description="a hit-only record: contact its owner's NCB")
@@ -74,6 +83,9 @@ class MatchOut(BaseModel):
     explanation: list[str] = Field(default_factory=list)
     features: dict[str, float] = Field(default_factory=dict)
     contact: ContactOut | None = None
+    notices: list[NoticeOnMatchOut] = Field(
+        default_factory=list, description="live notices and diffusions on the record"
+    )
 
 
 class ResponseOut(BaseModel):
@@ -101,6 +113,7 @@ def match_out(match: service.Match) -> MatchOut:
                 agency_code=contact.agency_code if contact else None,
                 agency_name=contact.agency_name if contact else None,
             ),
+            notices=_notices_out(match),
         )
     return MatchOut(
         id=match.record_id,
@@ -114,7 +127,26 @@ def match_out(match: service.Match) -> MatchOut:
         matched=match.matched,
         explanation=match.explanation,
         features=match.features,
+        notices=_notices_out(match),
     )
+
+
+def _notices_out(match: service.Match) -> list[NoticeOnMatchOut]:
+    return [
+        NoticeOnMatchOut(
+            id=n.notice_id,
+            reference=n.reference,
+            kind=n.kind,
+            type=n.type,
+            asks=n.asks,
+            contact=ContactOut(
+                country=n.contact_country,
+                agency_code=n.contact_agency_code,
+                agency_name=n.contact_agency_name,
+            ),
+        )
+        for n in match.notices
+    ]
 
 
 def screen_out(results: list[service.Result], threshold: float) -> ScreenOut:

@@ -27,6 +27,7 @@ from bluebridge.access.principal import Principal, Role
 from bluebridge.audit import service as audit
 from bluebridge.errors import InvalidInput, PermissionDenied
 from bluebridge.members.models import Agency, AgencyKind
+from bluebridge.notices.service import ScreeningNotice, on_records
 from bluebridge.records.models import Record, RecordAccess, RecordGrant, RecordKey
 from bluebridge.screening.index import (
     Grant,
@@ -401,6 +402,7 @@ class Match:
     explanation: list[str] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     contact: Contact | None = None
+    notices: list[ScreeningNotice] = field(default_factory=list)  # live ones on the record
 
     @property
     def message(self) -> str:
@@ -494,6 +496,31 @@ def _object_titles(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
         status = payload.get("status") if isinstance(payload, dict) else None
         out[record_id] = (title, str(status) if status else None)
     return out
+
+
+def notice_action(notices: Sequence[ScreeningNotice]) -> str:
+    """What the officer must do now, from the live notices on the record (the first, by the
+    order of seriousness: a red notice before a diffusion before a warning)."""
+    first = min(notices, key=lambda n: (_SERIOUSNESS.get(n.type, 99), n.notice_id))
+    contact = first.contact_agency_name or f"the NCB of {first.contact_country or 'the requester'}"
+    label = f"{first.type} {first.kind}" if first.kind == "notice" else f"{first.type} diffusion"
+    return f"{label} {first.reference}: {first.asks}; contact {contact} now"[:200]
+
+
+_SERIOUSNESS = {
+    "red": 0,
+    "un": 1,
+    "wanted": 2,
+    "orange": 3,
+    "yellow": 4,
+    "missing": 5,
+    "black": 6,
+    "green": 7,
+    "warning": 8,
+    "blue": 9,
+    "information": 10,
+    "purple": 11,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,6 +696,8 @@ def screen(
     policies += [(h.record_id, h.policy) for _, _, os in raw for h in os]
     possible = [(r, p) for r, p in policies if p.access_mode == access.AccessMode.HIT_ONLY.value]
     ncbs = _owner_agencies(session, possible) if possible else {}
+    matched_ids = {record_id for record_id, _ in policies}
+    notices = on_records(session, principal=principal, record_ids=matched_ids)
     now = utcnow()
     hits = HitBatch(session, principal, agency_code=agency_code, source=source, now=now)
     total_matches = 0
@@ -683,6 +712,7 @@ def screen(
                 match.contact = Contact(
                     policy.owner_country, ncb.code if ncb else None, ncb.name if ncb else None
                 )
+            match.notices = notices.get(match.record_id, [])
             target = Target(
                 match.record_id, match.kind, policy.owner_agency_id, policy.owner_country
             )
@@ -692,7 +722,7 @@ def screen(
                 hit_only=match.possible_hit,
                 query=query.summary(),
                 explanation=match.explanation,
-                action=match.status,
+                action=notice_action(match.notices) if match.notices else match.status,
                 place=place,
                 screened_at=screened_at or now,
             )

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from bluebridge.audit import models as audit_models
 from bluebridge.members import models as members_models
+from bluebridge.notices import models as notices_models
 from bluebridge.records import models as records_models
 from bluebridge.screening import models as screening_models
 from bluebridge.store.base import Base
 
 metadata = Base.metadata
-__all__ = ["audit_models", "members_models", "metadata", "records_models", "screening_models"]
+__all__ = [
+    "audit_models",
+    "members_models",
+    "metadata",
+    "notices_models",
+    "records_models",
+    "screening_models",
+]
