@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from bluebridge import demo
 from bluebridge.access.principal import Role
 from bluebridge.members.models import Agency, User
 
-COUNTRIES = ["FRA", "EGY", "RUS", "JPN", "GRC", "KOR", "BRA"]
+COUNTRIES = ["FRA", "EGY", "RUS", "JPN", "GRC", "KOR", "BRA", "ARG"]
 
 
 def scripts_of(text: str) -> set[str]:
@@ -117,3 +118,115 @@ def test_demo_cases_link_a_person_to_its_documents_group_and_incident(runtime, b
     assert ("persons", "holder") in rows
     assert ("persons", "member") in rows
     assert ("firearms", "recovered_at") in rows
+
+
+NOTICE_TYPES = ("red", "yellow", "blue", "black", "green", "orange", "purple", "silver", "un")
+# "submitted" lasts only while the automatic checks run, so no notice rests in it.
+NOTICE_STATES = frozenset(
+    {
+        "draft",
+        "in_review",
+        "information_requested",
+        "published",
+        "refused",
+        "cancelled",
+        "withdrawn",
+        "expired",
+    }
+)
+DIFFUSION_TYPES = ("wanted", "missing", "information", "warning")
+DIFFUSION_STATES = frozenset(
+    {
+        ("circulated", "pending"),
+        ("circulated", "compliant"),
+        ("withdrawn", "non_compliant"),
+        ("cancelled", "compliant"),
+        ("expired", "compliant"),
+    }
+)
+
+
+def test_demo_has_notices_of_every_type_in_every_state(runtime, built):
+    from bluebridge.notices.models import Notice
+
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(Notice.type, Notice.status).where(Notice.kind == "notice")
+        ).all()
+    states = defaultdict(set)
+    for type_, status in rows:
+        states[type_].add(status)
+    assert dict(states) == dict.fromkeys(NOTICE_TYPES, NOTICE_STATES)
+
+
+def test_demo_has_diffusions_of_every_type_in_every_state(runtime, built):
+    from bluebridge.notices.models import Notice
+
+    with runtime.sessions() as session:
+        diffusions = session.scalars(select(Notice).where(Notice.kind == "diffusion")).all()
+        states = defaultdict(set)
+        acknowledged = defaultdict(set)
+        for diffusion in diffusions:
+            states[diffusion.type].add((diffusion.status, diffusion.review_state))
+            acknowledged[diffusion.type] |= {
+                r.acknowledged_at is not None for r in diffusion.recipients
+            }
+        converted = session.scalars(
+            select(Notice).where(Notice.from_diffusion_id.is_not(None))
+        ).all()
+        sources = [session.get(Notice, n.from_diffusion_id) for n in converted]
+    assert dict(states) == dict.fromkeys(DIFFUSION_TYPES, DIFFUSION_STATES)
+    # Each kind has recipients that acknowledged receipt and recipients that did not yet.
+    assert dict(acknowledged) == dict.fromkeys(DIFFUSION_TYPES, frozenset({True, False}))
+    assert [(n.type, n.status, s.type) for n, s in zip(converted, sources, strict=True)] == [
+        ("red", "in_review", "wanted")
+    ]
+    assert any(flag["code"] == "duplicate" for flag in converted[0].flags)
+
+
+def test_demo_requests_went_through_the_checks_and_the_review(runtime, built):
+    from bluebridge.audit import service as audit_service
+    from bluebridge.notices import service as notices
+    from bluebridge.notices.models import Notice, NoticeEvent
+
+    with runtime.sessions() as session:
+        reviewer = session.scalars(select(User).where(User.username == "gs.reviewer")).one()
+        requests = session.scalars(select(Notice)).all()
+        deciders = set(
+            session.scalars(
+                select(NoticeEvent.actor_name).where(NoticeEvent.action.like("decide.%"))
+            )
+        )
+        expired_by = set(
+            session.scalars(select(NoticeEvent.actor_name).where(NoticeEvent.action == "expire"))
+        )
+        created = set(
+            session.scalars(select(NoticeEvent.notice_id).where(NoticeEvent.action == "create"))
+        )
+        public = {
+            t: notices.public_notices(session, notice_type=t).total for t in ("red", "yellow", "un")
+        }
+        chain = audit_service.verify_chain(session)
+    assert deciders == {"gs.reviewer"}
+    assert expired_by == {"demo"}
+    assert reviewer.nationality not in {n.requesting_country for n in requests}
+    assert created == {n.id for n in requests}
+    assert chain.intact
+    # Silver notices come only from the pilot's countries.
+    pilot = set(runtime.settings.silver_pilot_countries)
+    assert {n.requesting_country for n in requests if n.type == "silver"} <= pilot
+    assert all(count >= 1 for count in public.values()), public
+    # The reviewers see Article 3 flags, raised by texts in Arabic, French and Spanish too.
+    flagged = [n for n in requests if any(f["code"].startswith("article3") for f in n.flags)]
+    assert {("red", "in_review"), ("red", "refused")} <= {(n.type, n.status) for n in flagged}
+    scripts = {
+        word
+        for n in flagged
+        for f in n.flags
+        if f["code"] == "article3.keyword"
+        for word in scripts_of(f["evidence"])
+    }
+    assert "ARABIC" in scripts
+    evidence = " ".join(f["evidence"] or "" for n in flagged for f in n.flags).casefold()
+    assert "presidente" in evidence  # Spanish
+    assert "parti d'opposition" in evidence  # French

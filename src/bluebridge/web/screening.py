@@ -385,6 +385,43 @@ class MatchView:
     owner_country: str = ""
     subject_status: str | None = None
     explanation: Explanation = field(default_factory=Explanation)
+    notices: list[NoticeView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeView:
+    """A live notice or diffusion on a matched record, as the officer reads it."""
+
+    notice_id: int
+    reference: str
+    tone: str  # the colour of its kind, as a CSS class
+    type_label: str
+    asks: str
+    contact: str
+
+
+def notice_views(match: service.Match, lang: str) -> list[NoticeView]:
+    from bluebridge.notices import content, printing
+
+    views = []
+    for notice in match.notices:
+        if notice.contact_agency_name and notice.contact_agency_code:
+            contact = f"{notice.contact_agency_name} ({notice.contact_agency_code})"
+        else:
+            contact = _("the NCB of %(country)s") % {
+                "country": country_name(notice.contact_country, lang)
+            }
+        views.append(
+            NoticeView(
+                notice_id=notice.notice_id,
+                reference=notice.reference,
+                tone=content.notice_type_of(notice.kind, notice.type).value,
+                type_label=printing.type_label(notice.kind, notice.type),
+                asks=_(notice.asks),
+                contact=contact,
+            )
+        )
+    return views
 
 
 def _contact(match: service.Match, lang: str) -> str:
@@ -405,7 +442,12 @@ def match_view(match: service.Match, lang: str) -> MatchView:
             "contact": _contact(match, lang),
             "reference": match.record_id,
         }
-        return MatchView(possible_hit=True, record_id=match.record_id, sentence=sentence)
+        return MatchView(
+            possible_hit=True,
+            record_id=match.record_id,
+            sentence=sentence,
+            notices=notice_views(match, lang),
+        )
     return MatchView(
         possible_hit=False,
         record_id=match.record_id,
@@ -416,6 +458,7 @@ def match_view(match: service.Match, lang: str) -> MatchView:
         owner_country=country_name(match.owner_country, lang),
         subject_status=_subject_status(match.kind, match.status),
         explanation=explain(match.explanation),
+        notices=notice_views(match, lang),
     )
 
 
