@@ -623,3 +623,54 @@ def test_all_diffusion_types_are_sent(runtime, france, spain, person_id):
         )
         assert act(runtime, "send", france, notice_id) == "circulated"
         assert state(runtime, spain, notice_id)[0] == "circulated"
+
+
+def test_biometric_records_linked_to_the_subject_flow_into_the_notice(runtime, france, spain, gs):
+    import random
+
+    from bluebridge.records import service as records
+    from bluebridge.records.samples import sample_payload
+    from tests.screening.factories import enter
+
+    undated = subject(runtime, france, names=("Marc Lefèvre",), birth=None)
+    prints = enter(
+        runtime,
+        france,
+        "fingerprints",
+        sample_payload("fingerprints", country="FRA", rng=random.Random(5)),
+    )
+    with unit_of_work(runtime.sessions) as session:
+        # Linked from the fingerprints to the person: either way counts.
+        records.link_records(
+            session,
+            principal=france,
+            from_id=prints,
+            to_id=undated,
+            relation=records.Relation.SAME_AS,
+        )
+    notice_id = draft(runtime, france, "red", subjects=[undated])
+    # A red notice on a person without a birth date is taken when prints identify them.
+    assert act(runtime, "submit", france, notice_id) == "in_review"
+    act(runtime, "decide", gs, notice_id, decision="publish", reasons=REASONS)
+    with runtime.sessions() as session:
+        view = service.get(session, settings=runtime.settings, principal=spain, notice_id=notice_id)
+    linked = [s for s in view.subjects if s.linked]
+    assert [(s.record_id, s.role, s.kind) for s in linked] == [
+        (prints, "biometric", "fingerprints")
+    ]
+
+
+def test_an_expired_notice_leaves_screening(runtime, france, spain, gs, person_id):
+    from bluebridge.access.principal import operator_principal
+
+    notice_id = draft(runtime, france, "red", subjects=[person_id])
+    act(runtime, "submit", france, notice_id)
+    act(runtime, "decide", gs, notice_id, decision="publish", reasons=REASONS)
+    with runtime.sessions() as session:
+        assert service.on_records(session, principal=spain, record_ids=[person_id])
+        expires = session.get(Notice, notice_id).expires_at
+    with unit_of_work(runtime.sessions) as session:
+        service.run_expiry(session, principal=operator_principal("t"), now=expires)
+    with runtime.sessions() as session:
+        assert service.on_records(session, principal=spain, record_ids=[person_id]) == {}
+        assert session.get(Notice, notice_id).ended_at == expires

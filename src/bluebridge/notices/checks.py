@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, union
 from sqlalchemy.orm import Session
 
 from bluebridge.errors import FieldProblem
@@ -156,6 +156,24 @@ def _fold(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def linked_biometrics(person_ids: Sequence[int]) -> Select[int]:
+    """The active fingerprint, DNA and face records linked to these persons, whichever way
+    the link was made: they flow into a notice on the person."""
+    linked = union(
+        select(RecordLink.to_record_id.label("id")).where(
+            RecordLink.from_record_id.in_(person_ids)
+        ),
+        select(RecordLink.from_record_id.label("id")).where(
+            RecordLink.to_record_id.in_(person_ids)
+        ),
+    ).subquery()
+    return select(Record.id).where(
+        Record.id.in_(select(linked.c.id)),
+        Record.kind.in_(rules.BIOMETRIC_KINDS),
+        Record.status == "active",
+    )
+
+
 def _age(payload: dict[str, Any], today: dt.date) -> int | None:
     birth = payload.get("date_of_birth") or {}
     year = birth.get("year")
@@ -209,16 +227,7 @@ def _subjects(
             )
         age = _age(payload, today)
         if age is None:
-            biometric = session.scalar(
-                select(RecordLink.id)
-                .join(Record, Record.id == RecordLink.to_record_id)
-                .where(
-                    RecordLink.from_record_id == person.id,
-                    Record.kind.in_(rules.BIOMETRIC_KINDS),
-                    Record.status == "active",
-                )
-                .limit(1)
-            )
+            biometric = session.scalar(linked_biometrics([person.id]).limit(1))
             if notice_type is NoticeType.RED and biometric is None:
                 report.problem(
                     f"subjects.{position}",

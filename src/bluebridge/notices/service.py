@@ -53,7 +53,7 @@ from bluebridge.notices.models import (
     NoticeRecipient,
     NoticeSubject,
 )
-from bluebridge.records.models import Record, RecordLink
+from bluebridge.records.models import Record
 from bluebridge.settings import Settings
 from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page, paginate
@@ -830,11 +830,8 @@ def _subject_views(session: Session, principal: Principal, notice: Notice) -> li
     if people:
         linked = session.scalars(
             select(Record)
-            .join(RecordLink, RecordLink.to_record_id == Record.id)
             .where(
-                RecordLink.from_record_id.in_(people),
-                Record.kind.in_(rules.BIOMETRIC_KINDS),
-                Record.status == "active",
+                Record.id.in_(checks.linked_biometrics(people)),
                 Record.id.not_in(ids),
                 record_access.content_filter(principal),
             )
