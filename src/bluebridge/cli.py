@@ -618,5 +618,14 @@ def _register_notices() -> None:
 
 _register_notices()
 
+
+def _register_messages() -> None:
+    from bluebridge.messaging.cli import messages_app
+
+    app.add_typer(messages_app, name="messages")
+
+
+_register_messages()
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -14,6 +14,9 @@ from bluebridge.settings import Settings
 from bluebridge.store.engine import make_engine, make_session_factory
 
 if TYPE_CHECKING:
+    from bluebridge.access.principal import Principal
+    from bluebridge.messaging.events import EventBus
+    from bluebridge.messaging.service import HitNote
     from bluebridge.screening.service import Screening
 
 
@@ -33,9 +36,26 @@ class Runtime:
         """This process's screening index, built from the store on first use."""
         from bluebridge.screening.service import Screening
 
-        return Screening(self.engine)
+        return Screening(self.engine, notifier=self.notify_hits)
+
+    def notify_hits(self, session: Session, principal: Principal, hits: list[HitNote]) -> None:
+        """Tell each hit to the owner of the record hit, as a message of the network."""
+        from bluebridge.messaging import service as messaging
+
+        messaging.notify_hits(
+            session, settings=self.settings, principal=principal, bus=self.bus, hits=hits
+        )
+
+    @cached_property
+    def bus(self) -> EventBus:
+        """This process's event bus: NATS JetStream when a URL is set, else in process."""
+        from bluebridge.messaging.events import make_bus
+
+        return make_bus(self.settings.nats_url)
 
     def stop(self) -> None:
-        """Stop this process's background work (the screening index's follower)."""
+        """Stop this process's background work (the screening index's follower, the bus)."""
         if "screening" in self.__dict__:
             self.screening.stop()
+        if "bus" in self.__dict__:
+            self.bus.close()

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+MESSAGING_KEY_FILE = "messaging_master_key"
 
 
 class Settings(BaseSettings):
@@ -97,8 +98,47 @@ class Settings(BaseSettings):
         description="Requests a client address may make each minute to the public notice extracts.",
     )
 
+    messaging_master_key: SecretStr | None = Field(
+        default=None,
+        description="The key the agencies' private message keys are sealed under (any long "
+        "random text). Kept out of the database; see docs/security.md.",
+    )
+    messaging_master_key_file: Path | None = Field(
+        default=None,
+        description="A file holding the messaging master key (used when the key is not given).",
+    )
+    nats_url: str | None = Field(
+        default=None,
+        description="NATS with JetStream (nats://host:4222) to carry live events between "
+        "workers and sites; in process when not set.",
+    )
+    message_attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=2**31)
+    message_attachment_types: list[str] = Field(
+        default_factory=lambda: [
+            "application/pdf",
+            "image/jpeg",
+            "image/png",
+            "text/plain",
+            "text/csv",
+        ],
+        description="Media types an attachment may be, judged from its content.",
+    )
+    message_escalation_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="An immediate message unread this long is escalated to the NCB's supervisors.",
+    )
+
     default_language: Literal["ar", "en", "es", "fr"] = "en"
     log_level: str = "INFO"
+
+    @field_validator("messaging_master_key")
+    @classmethod
+    def _long_master_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < 32:
+            raise ValueError("give at least 32 characters of random text")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -127,20 +167,34 @@ class Settings(BaseSettings):
         """The installation's secret key, generated into the data directory on first use."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
-        path = self.data_dir / SECRET_KEY_FILE
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write a private temporary file, then link it into place: the link either creates
-            # the whole file or fails because another worker's is already there.
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
-            try:
-                with os.fdopen(fd, "w", encoding="ascii") as handle:
-                    handle.write(secrets.token_urlsafe(48))
-                with contextlib.suppress(FileExistsError):
-                    os.link(temporary, path)
-            finally:
-                os.unlink(temporary)
-        return path.read_text(encoding="ascii").strip().encode()
+        return _generated_secret(self.data_dir / SECRET_KEY_FILE)
+
+    @cached_property
+    def messaging_master(self) -> bytes:
+        """The messaging master key: the setting, else its file, else one generated on first
+        use into the data directory (which production keeps apart from the database)."""
+        if self.messaging_master_key is not None:
+            return self.messaging_master_key.get_secret_value().encode()
+        if self.messaging_master_key_file is not None:
+            return self.messaging_master_key_file.read_text(encoding="ascii").strip().encode()
+        return _generated_secret(self.data_dir / MESSAGING_KEY_FILE)
+
+
+def _generated_secret(path: Path) -> bytes:
+    """A random secret kept in a private file, made on first use (by one worker of several)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write a private temporary file, then link it into place: the link either creates
+        # the whole file or fails because another worker's is already there.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return path.read_text(encoding="ascii").strip().encode()
 
 
 def get_settings() -> Settings:

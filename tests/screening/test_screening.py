@@ -376,7 +376,8 @@ def test_a_check_over_http_stores_logs_and_audits_every_hit(client, world, runti
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.request_id == hit.request_id)
         ).all()
-        assert sorted(actions) == ["screening.hit", "screening.query"]
+        # The hit is also told to the record's owner, as a message of the network.
+        assert sorted(actions) == ["message.send", "screening.hit", "screening.query"]
         assert audit.verify_chain(session).intact
         key_id = session.scalar(select(func.max(ApiKey.id)))
     with unit_of_work(runtime.sessions) as session:

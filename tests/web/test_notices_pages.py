@@ -802,3 +802,30 @@ def test_the_screening_page_tells_the_officer_what_a_notice_asks(client, world, 
     assert f'href="/notices/{notice_id}"' in page.text
     assert "Notice jaune" in text or "notice jaune" in text.lower()
     assert "Contactez" in text
+
+
+def test_an_administrator_records_a_reviewers_nationality_in_the_portal(client, world, runtime):
+    from bluebridge.members.models import User
+
+    signed_in(client, world, "GS", (Role.ADMINISTRATOR,))
+    form = client.get("/admin/users/new")
+    assert 'name="nationality"' in form.text
+    fields = {
+        "csrf_token": csrf_of(form.text),
+        "agency_code": "GS",
+        "username": "new.reviewer",
+        "display_name": "New Reviewer",
+        "roles": "compliance_reviewer",
+        "password": "a long temporary passphrase",
+    }
+    refused = client.post("/admin/users/new", data={**fields, "nationality": "XX"})
+    assert refused.status_code == 422
+    assert "not a country code" in refused.text
+    assert 'value="XX"' in refused.text  # what was typed is kept
+    created = client.post(
+        "/admin/users/new", data={**fields, "nationality": "de"}, follow_redirects=False
+    )
+    assert created.status_code == 303, created.text
+    with runtime.sessions() as session:
+        user = session.query(User).filter_by(username="new.reviewer").one()
+        assert user.nationality == "DEU"

@@ -3,8 +3,9 @@ search, export and link traversal, and as a check for a single record. The two f
 same thing and a property test holds them to it.
 
 A record is seen in full by its owning agency, by the NCB of its owning country, by the
-General Secretariat's compliance reviewers, and by others as its access policy allows; a
-hit-only record by nobody else (screening tells others only whom to contact). Data protection
+General Secretariat's compliance reviewers, by an agency its owner granted access for a while
+(an answer to a request made through the network), and by others as its access policy allows;
+a hit-only record by nobody else (screening tells others only whom to contact). Data protection
 officers see the metadata of their country's records (the General Secretariat's, of all), not
 the content. A record that is not active (expired, deleted) is seen by nobody."""
 
@@ -22,7 +23,8 @@ from bluebridge.access.principal import Principal, Role
 from bluebridge.members import reference
 from bluebridge.members.models import AgencyKind, UnitSpecialty
 from bluebridge.records.kinds.base import CountryCode
-from bluebridge.records.models import Record, RecordGrant
+from bluebridge.records.models import Record, RecordAgencyGrant, RecordGrant
+from bluebridge.store.base import utcnow
 
 # Agencies of a member country, and the General Secretariat, are what "all members" means;
 # regional and private partners see a record only when its policy names them.
@@ -185,6 +187,17 @@ def content_filter(principal: Principal) -> ColumnElement[bool]:
                 not_(excluded),
             )
         )
+    if principal.agency_id is not None:
+        # Access its owner granted this agency for a while, through the network.
+        clauses.append(
+            exists(
+                select(RecordAgencyGrant.id).where(
+                    RecordAgencyGrant.record_id == Record.id,
+                    RecordAgencyGrant.agency_id == principal.agency_id,
+                    RecordAgencyGrant.until > utcnow(),
+                )
+            )
+        )
     terms = _grant_terms(principal)
     if terms:
         listed = exists(
@@ -236,6 +249,11 @@ def sight(principal: Principal, record: Governed) -> Sight:
         and record.owner_country == principal.country
     ):
         return Sight.FULL
+    if principal.agency_id is not None:
+        now = utcnow()
+        for granted in getattr(record, "agency_grants", ()):
+            if granted.agency_id == principal.agency_id and granted.until > now:
+                return Sight.FULL
     grants = {(g.grant_type, g.value) for g in record.grants}
     excluded = (
         principal.country is not None and (GrantType.EXCLUDE.value, principal.country) in grants

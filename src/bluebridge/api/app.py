@@ -24,6 +24,7 @@ from bluebridge.api import health, problems
 from bluebridge.api.middleware import RequestGuard
 from bluebridge.audit import api as audit_api
 from bluebridge.members import api as members_api
+from bluebridge.messaging import api as messaging_api
 from bluebridge.notices import api as notices_api
 from bluebridge.records import api as records_api
 from bluebridge.records import transfer_api
@@ -31,6 +32,7 @@ from bluebridge.runtime import Runtime
 from bluebridge.screening import api as screening_api
 from bluebridge.settings import Settings
 from bluebridge.web import imports as web_imports
+from bluebridge.web import messages as web_messages
 from bluebridge.web import notices as web_notices
 from bluebridge.web import records as web_records
 from bluebridge.web import routes as web_routes
@@ -40,7 +42,9 @@ API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
 # The imports, whose bodies are whole files (streamed to disk, up to max_import_bytes).
-UPLOAD_PATHS = re.compile(rf"({API_PREFIX})?/records/[a-z_]{{3,40}}/import|/screening/manifest")
+UPLOAD_PATHS = re.compile(
+    rf"({API_PREFIX})?/records/[a-z_]{{3,40}}/import|/screening/manifest|/messages/new"
+)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
 DESCRIPTION = """Bluebridge connects National Central Bureaus, specialized units and border
@@ -64,9 +68,10 @@ class BluebridgeAPI(FastAPI):
 def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = None
+        task = escalation = None
         if runtime.settings.run_retention_job:
             task = asyncio.create_task(_retention_loop(runtime))
+            escalation = asyncio.create_task(_escalation_loop(runtime))
         if runtime.settings.screening_warm_start:
             # Build the screening index now, beside the server: the first border check
             # should not wait for it (a check made while it builds waits, never misses).
@@ -77,10 +82,11 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
             yield
         finally:
             runtime.stop()
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            for job in (task, escalation):
+                if job is not None:
+                    job.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await job
 
     return lifespan
 
@@ -110,6 +116,30 @@ async def _retention_loop(runtime: Runtime) -> None:
         except Exception:
             log.exception("the retention job failed; it runs again at the next interval")
         await asyncio.sleep(runtime.settings.retention_interval_hours * 3600)
+
+
+ESCALATION_INTERVAL = 60.0  # seconds between two looks for unread immediate messages
+
+
+async def _escalation_loop(runtime: Runtime) -> None:
+    """Escalate unread immediate messages every minute; a failure is logged, not fatal."""
+    log = logging.getLogger("bluebridge.messaging")
+    while True:
+        try:
+            count = await asyncio.to_thread(_escalate, runtime)
+            if count:
+                log.info("escalated %d unread immediate messages", count)
+        except Exception:
+            log.exception("the escalation job failed; it runs again in a minute")
+        await asyncio.sleep(ESCALATION_INTERVAL)
+
+
+def _escalate(runtime: Runtime) -> int:
+    from bluebridge.messaging import service as messaging
+    from bluebridge.store.engine import unit_of_work
+
+    with unit_of_work(runtime.sessions) as session:
+        return messaging.escalate(session, settings=runtime.settings, bus=runtime.bus)
 
 
 def _notice_expiry(runtime: Runtime) -> Any:
@@ -146,11 +176,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(records_api.router, prefix=API_PREFIX)
     app.include_router(screening_api.router, prefix=API_PREFIX)
     app.include_router(notices_api.router, prefix=API_PREFIX)
+    app.include_router(messaging_api.router, prefix=API_PREFIX)
     app.include_router(notices_api.public_router)
     app.include_router(web_routes.router)
     app.include_router(web_imports.router)  # before /records/{kind}/{record_id}
     app.include_router(web_screening.router)
     app.include_router(web_notices.router)
+    app.include_router(web_messages.router)
     app.include_router(web_records.router)
     web_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,8 +1,9 @@
 """Tables of the records domain: the record envelope shared by all 19 kinds (owner, grading,
 handling codes, access policy, review and expiry, version and change sequence, payload), the
 access grants that policies expand into, the lookup keys, the links between records, the
-store-wide change sequence that indexes follow, the owner's access log of each record, and the
-import jobs with their rejected rows."""
+store-wide change sequence that indexes follow, the owner's access log of each record, the
+import jobs with their rejected rows, and the access to a hit-only record that its owner grants
+to one agency for a period."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ class Record(Base):
 
     grants: Mapped[list[RecordGrant]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="RecordGrant.grant_type"
+    )
+    agency_grants: Mapped[list[RecordAgencyGrant]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RecordAgencyGrant.id"
     )
 
     __table_args__ = (
@@ -186,3 +190,21 @@ class ImportRejection(Base):
     reason: Mapped[str] = mapped_column(String(500))
 
     __table_args__ = (Index("ix_import_rejections_job_line", "job_id", "line"),)
+
+
+class RecordAgencyGrant(Base):
+    """Access to a hit-only record granted by its owner to one agency, for a period, in answer
+    to a request made through the network."""
+
+    __tablename__ = "record_agency_grants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    until: Mapped[dt.datetime] = mapped_column()
+    granted_by: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The request it answers, a message of the network.
+    message_id: Mapped[int | None] = mapped_column(BigId)
+
+    __table_args__ = (Index("ix_record_agency_grants_lookup", "agency_id", "record_id", "until"),)

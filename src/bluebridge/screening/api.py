@@ -377,7 +377,7 @@ class OfflineHitsOut(BaseModel):
     summary="Upload hits made offline at a border post (MIND)",
 )
 def upload_offline_hits(
-    body: OfflineHitsIn, principal: ApiPrincipal, session: DbSession
+    request: Request, body: OfflineHitsIn, principal: ApiPrincipal, session: DbSession
 ) -> OfflineHitsOut:
     from bluebridge.screening import mind
 
@@ -396,5 +396,7 @@ def upload_offline_hits(
                 item.record_id, item.score, item.query, item.explanation, when, item.place
             )
         )
-    stored, refused = mind.upload_hits(session, principal=principal, hits=hits)
+    stored, refused = mind.upload_hits(
+        session, principal=principal, hits=hits, notifier=get_runtime(request).notify_hits
+    )
     return OfflineHitsOut(stored=stored, refused=refused)

@@ -59,6 +59,7 @@ from bluebridge.screening.queries import Query
 from bluebridge.screening.service import (
     NAME_KEY_TYPES,
     PERSON_KIND,
+    HitNotifier,
     _grants_by_record,
     _row_policy,
     object_entry,
@@ -649,7 +650,11 @@ class OfflineHit:
 
 
 def upload_hits(
-    session: Session, *, principal: Principal, hits: Sequence[OfflineHit]
+    session: Session,
+    *,
+    principal: Principal,
+    hits: Sequence[OfflineHit],
+    notifier: HitNotifier | None = None,
 ) -> tuple[int, list[int]]:
     """Hits made offline at a border post enter the normal hit workflow: stored (source
     offline, with the time they were made), shown to the owner, logged and audited. A hit on a
@@ -716,7 +721,7 @@ def upload_hits(
             screened_at=hit.screened_at,
         )
         stored += 1
-    batch.write()
+    batch.write(notifier)
     audit.record(
         session,
         principal=principal,

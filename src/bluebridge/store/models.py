@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bluebridge.audit import models as audit_models
 from bluebridge.members import models as members_models
+from bluebridge.messaging import models as messaging_models
 from bluebridge.notices import models as notices_models
 from bluebridge.records import models as records_models
 from bluebridge.screening import models as screening_models
@@ -13,6 +14,7 @@ metadata = Base.metadata
 __all__ = [
     "audit_models",
     "members_models",
+    "messaging_models",
     "metadata",
     "notices_models",
     "records_models",

@@ -553,6 +553,7 @@ def create_user(
     username: Annotated[str, Form(max_length=100)] = "",
     display_name: Annotated[str, Form(max_length=300)] = "",
     email: Annotated[str, Form(max_length=300)] = "",
+    nationality: Annotated[str, Form(max_length=10)] = "",
     roles: Annotated[list[str] | None, Form()] = None,
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
@@ -564,6 +565,7 @@ def create_user(
         "username": username,
         "display_name": display_name,
         "email": email,
+        "nationality": nationality,
         "roles": roles or [],
     }
     try:
@@ -578,6 +580,7 @@ def create_user(
             email=email or None,
             roles=roles or [],
             password=password,
+            nationality=nationality.strip() or None,
         )
     except NotFound:
         return visitor.render(

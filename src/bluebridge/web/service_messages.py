@@ -9,6 +9,7 @@ from bluebridge.web.i18n import N_
 
 SERVICE_REASONS = (
     N_("already in use"),
+    N_("not a country code (ISO 3166)"),
     N_("an authenticator is already enrolled"),
     N_("choose a kind of agency"),
     N_("choose a specialty"),

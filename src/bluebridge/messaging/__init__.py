@@ -1,0 +1,1 @@
+"""The secure network: messages between agencies, their forms, receipts and keys."""
