@@ -54,3 +54,23 @@ def read(runtime, principal, message_id):  # type: ignore[no-untyped-def]
         )
         session.expunge_all()
         return view
+
+
+def run_async(awaitable):  # type: ignore[no-untyped-def]
+    """Run a coroutine to its end in this thread. `asyncio.run` refuses to start where another
+    test left an event loop marked running (Playwright's sync API does, in the xdist worker
+    that ran the browser tests): that mark is set aside for the run, then put back."""
+    import asyncio
+
+    running = asyncio.events._get_running_loop()
+    if running is None:
+        return asyncio.run(awaitable)
+    asyncio.events._set_running_loop(None)
+    try:
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(awaitable)
+        finally:
+            loop.close()
+    finally:
+        asyncio.events._set_running_loop(running)

@@ -39,6 +39,7 @@ from bluebridge.messaging.events import (
     make_bus,
     publish_after_commit,
 )
+from tests.messaging.conftest import run_async
 
 NATS_URL = os.environ.get("BLUEBRIDGE_TEST_NATS_URL", "nats://127.0.0.1:4222")
 DEAD_URL = "nats://127.0.0.1:1"
@@ -82,7 +83,7 @@ async def _jetstream_problem(url: str) -> str | None:
 
 @pytest.fixture(scope="session")
 def nats_url() -> str:
-    problem = asyncio.run(_jetstream_problem(NATS_URL))
+    problem = run_async(_jetstream_problem(NATS_URL))
     if problem is not None:
         _missing(
             f"NATS with JetStream is not reachable at {NATS_URL} ({problem}): "
@@ -116,7 +117,7 @@ def stream(nats_url: str) -> Iterator[str]:
     real installation's "BLUEBRIDGE" stream) never see each other's events."""
     name = f"BLUEBRIDGE_TEST_{uuid.uuid4().hex[:12].upper()}"
     yield name
-    asyncio.run(_delete_stream(nats_url, name))
+    run_async(_delete_stream(nats_url, name))
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_an_event_published_from_another_thread_reaches_an_async_subscriber(
             publisher.join()
             return await receive(events)
 
-    assert asyncio.run(scenario()) == Event("inbox.FRA-NCB", data)
+    assert run_async(scenario()) == Event("inbox.FRA-NCB", data)
 
 
 def test_each_subscriber_gets_its_own_copy_of_the_data(bus: EventBus) -> None:
@@ -179,7 +180,7 @@ def test_each_subscriber_gets_its_own_copy_of_the_data(bus: EventBus) -> None:
             one.data["unread"]["urgent"] = 99
             return one, await receive(second)
 
-    _one, other = asyncio.run(scenario())
+    _one, other = run_async(scenario())
     assert other.data == {"unread": {"urgent": 1}}
 
 
@@ -218,7 +219,7 @@ def test_wildcard_subjects_match_as_in_nats(bus: EventBus) -> None:
                 await nothing_more(events, 0.1)
             return received
 
-    assert asyncio.run(scenario()) == WILDCARDS
+    assert run_async(scenario()) == WILDCARDS
 
 
 def test_no_event_published_before_subscribing_is_delivered(bus: EventBus) -> None:
@@ -231,7 +232,7 @@ def test_no_event_published_before_subscribing_is_delivered(bus: EventBus) -> No
             await nothing_more(events)
             return first
 
-    assert asyncio.run(scenario()).data == {"message_id": 2}
+    assert run_async(scenario()).data == {"message_id": 2}
 
 
 def test_closing_ends_subscriptions_and_later_events_are_dropped_with_a_log(
@@ -250,7 +251,7 @@ def test_closing_ends_subscriptions_and_later_events_are_dropped_with_a_log(
             assert [event async for event in late] == []
         return left
 
-    assert asyncio.run(asyncio.wait_for(scenario(), WAIT)) == []
+    assert run_async(asyncio.wait_for(scenario(), WAIT)) == []
     assert not bus.connected
     assert not bus.flush(0.1)
     bus.close()  # idempotent
@@ -278,7 +279,7 @@ def test_a_malformed_subscription_subject_is_refused(bus: EventBus, pattern: str
             pass
 
     with pytest.raises(ValueError, match="invalid subscription subject"):
-        asyncio.run(scenario())
+        run_async(scenario())
 
 
 # ---------------------------------------------------------------- NATS
@@ -364,7 +365,7 @@ def test_an_event_published_by_a_second_worker_process_arrives_here(
                 worker.stop()
             return event, arrived, published
 
-    event, arrived, published = asyncio.run(scenario())
+    event, arrived, published = run_async(scenario())
     assert event == Event("inbox.GS", {"message_id": 8})
     assert published["step"] == "published"
     assert arrived - published["time"] < 1.0
@@ -373,7 +374,7 @@ def test_an_event_published_by_a_second_worker_process_arrives_here(
 def test_the_stream_is_created_with_limits_and_a_prefix_of_its_own(
     nats_bus: NatsBus, nats_url: str, stream: str
 ) -> None:
-    info = asyncio.run(_stream_info(nats_url, stream))
+    info = run_async(_stream_info(nats_url, stream))
     assert nats_bus.connected
     assert nats_bus.prefix == f"{stream.lower()}."
     assert info.config.subjects == [f"{stream.lower()}.>"]
@@ -401,7 +402,7 @@ def test_a_dead_nats_url_degrades_logs_and_never_raises(
             async with bus.subscribe("inbox.GS") as events:
                 await nothing_more(events)
 
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         bus.close()
     assert time.monotonic() - started < 8.0
@@ -447,7 +448,7 @@ class PrivateNats:
             self._command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 10
-        while asyncio.run(_jetstream_problem(self.url)) is not None:
+        while run_async(_jetstream_problem(self.url)) is not None:
             if time.monotonic() > deadline:
                 pytest.fail("the private nats-server did not start", pytrace=False)
             time.sleep(0.05)
@@ -508,7 +509,7 @@ def test_the_bus_reconnects_after_nats_restarts(
             return await until(seen, "after the restart"), await until(unseen, "after the restart")
 
     try:
-        seen, unseen = asyncio.run(scenario())
+        seen, unseen = run_async(scenario())
     finally:
         bus.close()
     assert seen in (["after the restart"], ["while down", "after the restart"])
@@ -554,7 +555,7 @@ def _received_after(work: Callable[[InProcessBus], None]) -> list[str]:
             bus.close()
             return [event.data["note"] async for event in events]
 
-    return asyncio.run(scenario())
+    return run_async(scenario())
 
 
 def _notes(engine: Engine) -> list[str]:
@@ -587,7 +588,7 @@ def test_nothing_is_published_before_the_commit(engine: Engine) -> None:
                 session.commit()
             assert (await receive(events)).data == {"note": "pending"}
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_an_event_is_dropped_when_its_transaction_rolls_back(engine: Engine) -> None:

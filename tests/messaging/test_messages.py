@@ -21,7 +21,7 @@ from bluebridge.messaging.models import AgencyKey, Message, MessageAttachment, M
 from bluebridge.records.models import Record
 from bluebridge.store.base import utcnow
 from bluebridge.store.engine import unit_of_work
-from tests.messaging.conftest import read, send
+from tests.messaging.conftest import read, run_async, send
 from tests.screening.factories import enter, person
 
 SECRET_SUBJECT = "Operation Nightjar: handover at Quai 7"
@@ -525,7 +525,7 @@ def test_a_delivery_is_told_live_after_the_commit(runtime, france, bus):
             event = await asyncio.wait_for(events.__aiter__().__anext__(), 5)
             return [event.data]
 
-    [data] = asyncio.run(listen())
+    [data] = run_async(listen())
     assert data["kind"] == "delivered"
     assert data["priority"] == "routine"
 

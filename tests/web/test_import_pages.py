@@ -56,7 +56,8 @@ def test_upload_runs_the_job_and_its_page_shows_progress_and_rejections(client, 
     signed_in(client, world)
     form = client.get("/records/travel_documents/import")
     assert 'enctype="multipart/form-data"' in form.text
-    assert "<script" not in form.text.split("</head>")[1]  # no inline script under a strict CSP
+    # No inline script under a strict CSP (scripts come from files, as the live inbox badge's).
+    assert not re.search(r"<script(?![^>]*\bsrc=)", form.text.split("</head>")[1])
     response = upload(client)
     assert response.status_code == 303, response.text
     path = response.headers["location"]
