@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
@@ -107,8 +108,24 @@ def _text(problems: list[FieldProblem], name: str, value: str, low: int, high: i
     return value
 
 
+CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,39}")  # agency and sharing group codes
+
+
+def _code(value: str) -> str | None:
+    """A code as typed, normalised; None when it cannot be one (nothing else is looked up)."""
+    code = value.strip().upper()
+    return code if CODE.fullmatch(code) else None
+
+
+def _group(session: Session, value: str) -> SharingGroup | None:
+    code = _code(value)
+    if code is None:
+        return None
+    return session.scalar(select(SharingGroup).where(SharingGroup.code == code))
+
+
 def _agencies_by_code(session: Session, codes: Iterable[str]) -> dict[str, Agency]:
-    wanted = sorted({c.strip().upper() for c in codes if c.strip()})
+    wanted = sorted({code for c in codes if (code := _code(c)) is not None})
     if not wanted:
         return {}
     rows = session.scalars(select(Agency).where(Agency.code.in_(wanted), Agency.active.is_(True)))
@@ -168,9 +185,7 @@ def resolve(
         for agency in ncbs.values():
             chosen.setdefault(agency.id, "to")
     for i, code in enumerate(address.groups):
-        group = session.scalar(
-            select(SharingGroup).where(SharingGroup.code == code.strip().upper())
-        )
+        group = _group(session, code)
         if group is None or not _may_use_group(principal, group):
             problems.append(
                 FieldProblem(f"address.groups.{i}", "no sharing group with this code you belong to")
@@ -1177,7 +1192,6 @@ def create_group(
         raise PermissionDenied("a sharing group is made by an agency's supervisor or administrator")
     problems = []
     code = code.strip().upper()
-    import re
 
     if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{1,39}", code):
         problems.append(FieldProblem("code", "2-40 capital letters, digits and hyphens"))
@@ -1190,7 +1204,7 @@ def create_group(
             problems.append(FieldProblem(f"members.{i}", "no active agency with this code"))
         else:
             ids.add(agency.id)
-    if session.scalar(select(SharingGroup.id).where(SharingGroup.code == code)) is not None:
+    if not problems and _group(session, code) is not None:
         problems.append(FieldProblem("code", "already in use"))
     if problems:
         raise InvalidInput("the group cannot be made", problems)
@@ -1215,7 +1229,7 @@ def set_group_members(
     session: Session, *, principal: Principal, code: str, members: Sequence[str]
 ) -> SharingGroup:
     """The owner replaces a group's members (its own agency stays in)."""
-    group = session.scalar(select(SharingGroup).where(SharingGroup.code == code.strip().upper()))
+    group = _group(session, code)
     if group is None or not _may_use_group(principal, group):
         raise NotFound(f"no sharing group {code}")
     if group.owner_agency_id != principal.agency_id and not principal.is_operator:
