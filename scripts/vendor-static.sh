@@ -62,3 +62,8 @@ vendor htmx.org 2.0.11 \
 vendor swagger-ui-dist 5.35.0 \
     "sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==" \
     swagger-ui swagger-ui-bundle.js swagger-ui.css
+
+# Country shapes for the portal's world maps (Natural Earth 1:110m, public domain, as TopoJSON).
+vendor world-atlas 2.0.2 \
+    "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==" \
+    world-atlas countries-110m.json

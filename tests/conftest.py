@@ -182,7 +182,11 @@ class World:
             return service.get_agency_by_code(db, code=code)
 
     def unit(
-        self, country: str = "FRA", code: str | None = None, kind: str = "specialized_unit"
+        self,
+        country: str = "FRA",
+        code: str | None = None,
+        kind: str = "specialized_unit",
+        specialty: str = "cybercrime",
     ) -> Agency:
         from bluebridge.members.models import AgencyKind, UnitSpecialty
 
@@ -195,7 +199,7 @@ class World:
                 name=f"Test agency {self.counter}",
                 kind=AgencyKind(kind),
                 country=country,
-                specialty=UnitSpecialty.CYBERCRIME if kind == "specialized_unit" else None,
+                specialty=UnitSpecialty(specialty) if kind == "specialized_unit" else None,
             )
 
     def user(

@@ -230,3 +230,40 @@ def test_demo_requests_went_through_the_checks_and_the_review(runtime, built):
     evidence = " ".join(f["evidence"] or "" for n in flagged for f in n.flags).casefold()
     assert "presidente" in evidence  # Spanish
     assert "parti d'opposition" in evidence  # French
+
+
+def test_demo_has_messages_of_every_form_and_priority_read_unread_and_escalated(runtime, built):
+    from bluebridge.messaging import service
+    from bluebridge.messaging.models import Message, MessageRecipient, SharingGroup
+
+    with runtime.sessions() as session:
+        forms = set(session.scalars(select(Message.form)))
+        priorities = set(session.scalars(select(Message.priority)))
+        read = session.scalar(
+            select(func.count())
+            .select_from(MessageRecipient)
+            .where(MessageRecipient.read_at.is_not(None))
+        )
+        escalated = session.scalar(
+            select(func.count()).select_from(MessageRecipient).where(MessageRecipient.role == "esc")
+        )
+        groups = list(session.scalars(select(SharingGroup.code)))
+        user = session.scalars(select(User).where(User.username == "fr.officer")).one()
+        from bluebridge.access.principal import Channel, RequestContext
+        from bluebridge.members import authentication
+
+        officer = authentication.principal_for_user(
+            user, RequestContext(Channel.API), second_factor=True
+        )
+        inbox = service.inbox(session, settings=runtime.settings, principal=officer)
+        for item in inbox.items:
+            assert service.verify(
+                session, settings=runtime.settings, principal=officer, message_id=item.message.id
+            ).valid
+    assert {"free", "information_supplied", "action_taken"} <= forms
+    assert priorities == {"routine", "urgent", "immediate"}
+    assert read
+    assert read >= 2
+    assert escalated == 1
+    assert groups == ["OP-NIGHTJAR"]
+    assert inbox.total >= 5

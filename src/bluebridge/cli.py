@@ -627,5 +627,14 @@ def _register_messages() -> None:
 
 _register_messages()
 
+
+def _register_igrip() -> None:
+    from bluebridge.payments.cli import igrip_app
+
+    app.add_typer(igrip_app, name="igrip")
+
+
+_register_igrip()
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -30,6 +30,7 @@ from bluebridge.access.records import AccessMode, AccessPolicy
 from bluebridge.audit import service as audit_service
 from bluebridge.members import authentication, reference, service
 from bluebridge.members.models import Agency, AgencyKind, UnitSpecialty, User
+from bluebridge.messaging import samples as messaging_samples
 from bluebridge.notices import service as notices
 from bluebridge.notices.enums import (
     PUBLIC_TYPES,
@@ -940,6 +941,7 @@ def build(
         advance()
     add_records(runtime, members, seed=seed, progress=progress)
     add_notices(runtime, members, seed=seed, progress=progress)
+    messaging_samples.add_messages(runtime, members, showcase=SHOWCASE_COUNTRY)
     with unit_of_work(runtime.sessions) as session:
         audit_service.record(
             session,

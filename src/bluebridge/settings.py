@@ -18,6 +18,51 @@ from sqlalchemy.engine import make_url
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 MESSAGING_KEY_FILE = "messaging_master_key"
+# I-GRIP's default rates table: US dollars for one unit, indicative, of 2026-11-30. An
+# installation sets BLUEBRIDGE_IGRIP_RATES (JSON) and keeps it current.
+DEFAULT_USD_RATES = {
+    "USD": "1",
+    "EUR": "1.05",
+    "GBP": "1.27",
+    "CHF": "1.13",
+    "JPY": "0.0067",
+    "CNY": "0.138",
+    "HKD": "0.128",
+    "SGD": "0.745",
+    "AUD": "0.65",
+    "CAD": "0.715",
+    "NZD": "0.59",
+    "INR": "0.0118",
+    "AED": "0.272",
+    "SAR": "0.266",
+    "QAR": "0.275",
+    "KWD": "3.25",
+    "EGP": "0.0202",
+    "MAD": "0.1",
+    "NGN": "0.00065",
+    "ZAR": "0.055",
+    "KES": "0.0077",
+    "BRL": "0.17",
+    "ARS": "0.001",
+    "MXN": "0.049",
+    "COP": "0.00024",
+    "TRY": "0.029",
+    "RUB": "0.0095",
+    "KRW": "0.00071",
+    "THB": "0.029",
+    "MYR": "0.224",
+    "IDR": "0.000063",
+    "PHP": "0.017",
+    "VND": "0.000039",
+    "SEK": "0.092",
+    "NOK": "0.09",
+    "DKK": "0.141",
+    "PLN": "0.245",
+    "CZK": "0.042",
+    "HUF": "0.0026",
+    "RON": "0.21",
+    "ILS": "0.27",
+}
 
 
 class Settings(BaseSettings):
@@ -128,6 +173,24 @@ class Settings(BaseSettings):
         ge=1,
         le=24 * 60,
         description="An immediate message unread this long is escalated to the NCB's supervisors.",
+    )
+    igrip_acknowledge_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="I-GRIP: a leg unacknowledged this long after it was routed is overdue.",
+    )
+    igrip_answer_hours: int = Field(
+        default=24,
+        ge=1,
+        le=30 * 24,
+        description="I-GRIP: a leg with no first answer (frozen, moved on, nothing found) this "
+        "long after it was routed is overdue.",
+    )
+    igrip_rates: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_USD_RATES),
+        description="I-GRIP: what one unit of each currency is worth in US dollars, for the "
+        "dashboard's totals (a table the installation keeps current).",
     )
 
     default_language: Literal["ar", "en", "es", "fr"] = "en"

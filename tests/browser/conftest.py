@@ -28,7 +28,9 @@ import bluebridge
 from bluebridge import demo
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Expect, Page, Playwright
+
+    SignIn = Callable[[Page, str], None]
 
 SEED = 2026
 COUNTRIES = "FRA,DEU,EGY,JPN,RUS"
@@ -47,6 +49,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NO_CHROMIUM = "Chromium not found: install Debian's chromium to run the browser tests"
+NO_PLAYWRIGHT = "Playwright for Python is not installed: pip install -e '.[dev]'"
 SERVER_START_SECONDS = 30
 PORTAL_KEY = pytest.StashKey["Portal"]()
 
@@ -197,12 +200,25 @@ def _missing(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def playwright_expect() -> Expect:
+    """Playwright's `expect`, for a test module to call as it is imported: without Playwright
+    the module is skipped, as without Chromium, unless the browser tests are required (then
+    the ImportError stands)."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
+            raise
+        pytest.skip(NO_PLAYWRIGHT, allow_module_level=True)
+    return expect
+
+
 @pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[Playwright]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("Playwright for Python is not installed: pip install -e '.[dev]'")
+        _missing(NO_PLAYWRIGHT)
     executable = chromium_executable()
     if executable is None:
         _missing(NO_CHROMIUM)
@@ -288,7 +304,7 @@ def authenticator() -> Authenticator:
 
 
 @pytest.fixture
-def sign_in(portal: Portal, authenticator: Authenticator) -> Callable[[Page, str], None]:
+def sign_in(portal: Portal, authenticator: Authenticator) -> SignIn:
     """Sign a page in through the forms: user name and password, then the TOTP code."""
 
     def run(page: Page, username: str) -> None:
@@ -302,5 +318,18 @@ def sign_in(portal: Portal, authenticator: Authenticator) -> Callable[[Page, str
         page.get_by_label("Code").fill(authenticator.code(username))
         page.get_by_role("button", name="Verify").click()
         expect(page).to_have_url(f"{portal.url}/")
+
+    return run
+
+
+@pytest.fixture
+def open_page(new_context: Callable[..., BrowserContext], sign_in: SignIn) -> Callable[[str], Page]:
+    """A page of a fresh browser context (a cookie jar of its own), signed in as a demo user:
+    for a test in which several users act at once."""
+
+    def run(username: str) -> Page:
+        page = new_context().new_page()
+        sign_in(page, username)
+        return page
 
     return run

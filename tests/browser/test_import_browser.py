@@ -4,31 +4,20 @@ with their line and reason once it is done; the good rows are in the database.""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.conftest import playwright_expect
 from tests.browser.test_record_pages_browser import _screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from tests.browser.conftest import Portal
+    from tests.browser.conftest import Portal, SignIn
 
-    SignIn = Callable[[Page, str], None]
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a skip, as without Chromium, unless the browser tests are required
-    if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip(
-        "Playwright for Python is not installed: pip install -e '.[dev]'",
-        allow_module_level=True,
-    )
+expect = playwright_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -6,69 +6,33 @@ read. The German inbox is read right to left in Arabic too."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, Authenticator
+from tests.browser.conftest import playwright_expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Page
 
     from tests.browser.conftest import Portal
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a skip, as without Chromium, unless the browser tests are required
-    if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip(
-        "Playwright for Python is not installed: pip install -e '.[dev]'",
-        allow_module_level=True,
-    )
+expect = playwright_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 SUBJECT = "Immediate: the suspect lands at Frankfurt at 14:05"
 
 
-@pytest.fixture(scope="module")
-def messages_url(portal: Portal) -> str:
-    """The demo server's address (it serves the messages pages)."""
-    return portal.url
-
-
-@pytest.fixture
-def open_page(
-    new_context: Callable[..., BrowserContext], messages_url: str, authenticator: Authenticator
-) -> Callable[[str], Page]:
-    """A page of a fresh browser context, signed in as a demo user with the second factor."""
-
-    def run(username: str) -> Page:
-        page = new_context(base_url=messages_url).new_page()
-        page.goto("/login")
-        page.get_by_label("User name").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/login/second-factor"))
-        page.get_by_label("Code").fill(authenticator.code(username))
-        page.get_by_role("button", name="Verify").click()
-        expect(page).to_have_url(f"{messages_url}/")
-        return page
-
-    return run
-
-
 def test_an_immediate_message_reaches_an_open_inbox_live_and_is_read(
-    open_page: Callable[[str], Page], messages_url: str
+    open_page: Callable[[str], Page], portal: Portal
 ) -> None:
     # Germany's NCB has its inbox open, listening.
     inbox = open_page("de.officer")
     inbox.get_by_role("link", name=re.compile(r"^Messages")).click()
-    expect(inbox).to_have_url(f"{messages_url}/messages")
+    expect(inbox).to_have_url(f"{portal.url}/messages")
     expect(inbox.locator("html")).to_have_attribute("data-messages-live", "on")
     immediate = inbox.locator('[data-unread-count="immediate"]')
     before = int(immediate.inner_text())
@@ -83,10 +47,10 @@ def test_an_immediate_message_reaches_an_open_inbox_live_and_is_read(
     sender.get_by_label("Message", exact=True).fill("Flight LH 1234 from Lyon. Please arrest.")
     sender.get_by_label("Immediate").check()
     sender.get_by_role("button", name="Sign and send").click()
-    expect(sender).to_have_url(re.compile(rf"{re.escape(messages_url)}/messages/\d+$"))
+    expect(sender).to_have_url(re.compile(rf"{re.escape(portal.url)}/messages/\d+$"))
     expect(sender.locator(".flash.success")).to_contain_text("signed, encrypted and sent")
     expect(sender.locator("#receipts")).to_contain_text("Not read yet")
-    message_path = sender.url.removeprefix(messages_url)
+    message_path = sender.url.removeprefix(portal.url)
 
     # The open inbox counts it without a reload, and says that something arrived.
     expect(immediate).to_have_text(str(before + 1))
@@ -99,7 +63,7 @@ def test_an_immediate_message_reaches_an_open_inbox_live_and_is_read(
     expect(row).to_be_visible()
     expect(row.locator("strong")).to_contain_text(SUBJECT)
     row.get_by_role("link", name=SUBJECT).click()
-    expect(inbox).to_have_url(f"{messages_url}{message_path}")
+    expect(inbox).to_have_url(f"{portal.url}{message_path}")
     expect(inbox.locator("#signature")).to_contain_text("Signature valid")
     expect(inbox.locator("#signature")).to_contain_text("FRA-NCB")
     expect(inbox.locator(".message-text")).to_contain_text("Flight LH 1234")

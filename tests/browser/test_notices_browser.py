@@ -7,7 +7,6 @@ right to left."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -15,58 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.browser.conftest import (
-    PASSWORD,
-    Authenticator,
-)
+from tests.browser.conftest import playwright_expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Page
 
     from tests.browser.conftest import Portal
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a skip, as without Chromium, unless the browser tests are required
-    if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip(
-        "Playwright for Python is not installed: pip install -e '.[dev]'",
-        allow_module_level=True,
-    )
+expect = playwright_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-# The portal with the notices pages, on the demo world's store: served beside the session's
-# server for as long as api/app.py does not include them itself.
 REASONS = "The facts are ordinary crime; Articles 2 and 3 raise no concern."
-
-
-@pytest.fixture(scope="module")
-def notices_url(portal: Portal) -> str:
-    """The address of the portal that serves the notices pages."""
-    return portal.url
-
-
-@pytest.fixture
-def open_page(
-    new_context: Callable[..., BrowserContext], notices_url: str, authenticator: Authenticator
-) -> Callable[[str], Page]:
-    """A page of a fresh browser context on the notices portal, signed in as a demo user."""
-
-    def run(username: str) -> Page:
-        page = new_context(base_url=notices_url).new_page()
-        page.goto("/login")
-        page.get_by_label("User name").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/login/second-factor"))
-        page.get_by_label("Code").fill(authenticator.code(username))
-        page.get_by_role("button", name="Verify").click()
-        expect(page).to_have_url(f"{notices_url}/")
-        return page
-
-    return run
 
 
 def _wanted_person(portal: Portal) -> dict[str, Any]:
@@ -87,7 +46,7 @@ def _wanted_person(portal: Portal) -> dict[str, Any]:
 
 
 def test_a_red_notice_is_drafted_submitted_and_published(
-    open_page: Callable[[str], Page], portal: Portal, notices_url: str
+    open_page: Callable[[str], Page], portal: Portal
 ) -> None:
     person = _wanted_person(portal)
 
@@ -96,7 +55,7 @@ def test_a_red_notice_is_drafted_submitted_and_published(
     page.get_by_role("link", name="Notices", exact=True).click()
     page.get_by_role("link", name="New request").click()
     page.get_by_role("link", name="Red notice").click()
-    expect(page).to_have_url(f"{notices_url}/notices/new?kind=notice&type=red")
+    expect(page).to_have_url(f"{portal.url}/notices/new?kind=notice&type=red")
 
     def field(name: str) -> Any:
         return page.locator(f"[name='{name}']")
@@ -114,8 +73,8 @@ def test_a_red_notice_is_drafted_submitted_and_published(
     field("content.legal_basis.authority").fill("Tribunal judiciaire de Lyon")
     field("subjects.0.record_id").fill(str(person["id"]))
     page.get_by_role("button", name="Save as draft").click()
-    expect(page).to_have_url(re.compile(rf"{re.escape(notices_url)}/notices/\d+$"))
-    notice_path = page.url.removeprefix(notices_url)
+    expect(page).to_have_url(re.compile(rf"{re.escape(portal.url)}/notices/\d+$"))
+    notice_path = page.url.removeprefix(portal.url)
     expect(page.locator(".notice-band")).to_contain_text("Red notice")
     expect(page.locator(".notice-band")).to_contain_text("Draft")
     expect(page.locator("h1")).to_contain_text(person["title"])
@@ -131,7 +90,7 @@ def test_a_red_notice_is_drafted_submitted_and_published(
     row = review.locator("tr", has_text=reference)
     expect(row).to_be_visible()
     row.get_by_role("link", name=reference).click()
-    expect(review).to_have_url(f"{notices_url}{notice_path}")
+    expect(review).to_have_url(f"{portal.url}{notice_path}")
     review.get_by_label("Publish (compliant)").check()
     review.get_by_label("Reasons").fill(REASONS)
     review.get_by_role("button", name="Record the decision").click()

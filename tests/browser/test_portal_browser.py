@@ -4,7 +4,6 @@ administration of API keys, and the session cookie's flags."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,22 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.browser.conftest import playwright_expect
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Playwright
 
-    from tests.browser.conftest import Portal
+    from tests.browser.conftest import Portal, SignIn
 
-    SignIn = Callable[[Page, str], None]
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a skip, as without Chromium, unless the browser tests are required
-    if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip(
-        "Playwright for Python is not installed: pip install -e '.[dev]'",
-        allow_module_level=True,
-    )
+expect = playwright_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -5,7 +5,6 @@ form and of a record's page in docs/images/ are taken here."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -14,22 +13,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.conftest import playwright_expect
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-    from tests.browser.conftest import Portal
+    from tests.browser.conftest import Portal, SignIn
 
-    SignIn = Callable[[Page, str], None]
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a skip, as without Chromium, unless the browser tests are required
-    if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip(
-        "Playwright for Python is not installed: pip install -e '.[dev]'",
-        allow_module_level=True,
-    )
+expect = playwright_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -9,33 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import sqlite3
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bluebridge.screening.mrz import check_digit, transliterate_for_mrz
+from tests.browser.conftest import playwright_expect
 from tests.browser.test_record_pages_browser import _screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from tests.browser.conftest import Portal
+    from tests.browser.conftest import Portal, SignIn
 
-    SignIn = Callable[[Page, str], None]
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a skip, as without Chromium, unless the browser tests are required
-    if os.environ.get("BLUEBRIDGE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip(
-        "Playwright for Python is not installed: pip install -e '.[dev]'",
-        allow_module_level=True,
-    )
+expect = playwright_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -85,6 +85,7 @@ def test_a_principal_can_neither_see_nor_count_others_messages(runtime, france, 
             "routine": 0,
             "urgent": 0,
             "immediate": 0,
+            "escalated": 0,
         }
         assert service.unread_counts(session, principal=germany)["routine"] == 1
     # Replying to it, or naming it, is refused as if it did not exist.

@@ -41,11 +41,13 @@ def test_the_api_sends_reads_and_verifies(client, world):
         "routine": 0,
         "urgent": 1,
         "immediate": 0,
+        "escalated": 0,
     }
     assert client.get("/api/v1/messages/unread", headers=bearer(spain)).json() == {
         "routine": 0,
         "urgent": 0,
         "immediate": 0,
+        "escalated": 0,
     }
     inbox = client.get("/api/v1/messages", params={"unread": True}, headers=bearer(germany)).json()
     assert [m["subject"] for m in inbox["items"]] == [body["subject"]]
@@ -105,7 +107,7 @@ def test_the_live_stream_starts_with_the_unread_counts(client, world):
         lines = response.iter_lines()
         assert next(lines) == "event: unread"
         data = json.loads(next(lines).removeprefix("data: "))
-    assert data == {"routine": 0, "urgent": 0, "immediate": 0}
+    assert data == {"routine": 0, "urgent": 0, "immediate": 0, "escalated": 0}
 
 
 def test_sharing_groups_through_the_api(client, world):

@@ -163,6 +163,7 @@ def test_another_agencys_message_is_absent_and_never_counted(client, app, world,
             "routine": 0,
             "urgent": 0,
             "immediate": 0,
+            "escalated": 0,
         }
 
 
@@ -600,4 +601,34 @@ def test_the_event_stream_starts_with_the_unread_counts(client, world, runtime):
         lines = response.iter_lines()
         assert next(lines) == "event: unread"
         data = json.loads(next(lines).removeprefix("data: "))
-    assert data == {"routine": 1, "urgent": 0, "immediate": 1}
+    assert data == {"routine": 1, "urgent": 0, "immediate": 1, "escalated": 0}
+
+
+def test_the_ncbs_supervisors_have_an_escalated_tab_with_its_count(client, world, runtime):
+    import datetime as dt
+
+    from bluebridge.store.base import utcnow
+
+    world.unit("DEU", code="DEU-CT", kind="specialized_unit")
+    france = world.principal(world.user("FRA-NCB", (Role.OFFICER,)))
+    message_id = send(
+        runtime,
+        france,
+        subject="Stadium threat",
+        priority="immediate",
+        address=service.Address(agencies=("DEU-CT",)),
+    )
+    later = utcnow() + dt.timedelta(minutes=runtime.settings.message_escalation_minutes + 1)
+    with unit_of_work(runtime.sessions) as session:
+        service.escalate(session, settings=runtime.settings, bus=None, now=later)
+    signed_in(client, world, agency="DEU-NCB", roles=(Role.SUPERVISOR,))
+    page = client.get("/messages")
+    assert 'href="/messages?box=escalated"' in page.text
+    escalated = client.get("/messages?box=escalated")
+    assert escalated.status_code == 200
+    assert f'href="/messages/{message_id}"' in escalated.text
+    assert "Stadium threat" in escalated.text
+    assert 'name="box" value="escalated"' in escalated.text
+    # The system's own forms are never offered to compose.
+    compose_page = client.get("/messages/new?form=payment_leg").text
+    assert 'value="payment_leg"' not in compose_page

@@ -412,3 +412,53 @@ def test_the_pages_render_in_every_language(client, world, runtime, france):
     client.cookies.set("bb_lang", "ar")
     assert 'dir="rtl"' in client.get("/screening").text
     assert 'dir="rtl"' in client.get("/hits").text
+
+
+def test_a_hits_page_shows_its_whole_conversation_to_both_ends_only(client, world, runtime, france):
+    from bluebridge.messaging import service as messaging
+    from bluebridge.messaging.models import Message
+    from bluebridge.store.engine import unit_of_work
+
+    enter(runtime, france, "persons", person(["Marie Curie"], (1967, 11, 7), status="wanted"))
+    screener = signed_in(client, world)
+    check(client, name="Marie Curie", birth_date="1967-11-07", place="Frankfurt airport")
+    client.cookies.clear()
+    signed_in(client, world, agency="FRA-NCB")
+    [hit_id] = re.findall(r'href="/hits/(\d+)"', client.get("/hits").text)
+    page = client.get(f"/hits/{hit_id}")
+    assert page.status_code == 200
+    assert "Frankfurt airport" in page.text
+    assert "Hit found: further information requested" in page.text
+    with runtime.sessions() as session:
+        found = session.query(Message).filter(Message.hit_id == int(hit_id)).one()
+        first = found.id
+    assert f'href="/messages/{first}"' in page.text
+    assert f"reply_to={first}&amp;form=action_taken&amp;reference=hit:{hit_id}" in page.text
+    # The owner's NCB answers with the action taken; the page shows the reply too.
+    with unit_of_work(runtime.sessions) as session:
+        reply = messaging.send(
+            session,
+            settings=runtime.settings,
+            principal=france,
+            bus=None,
+            draft=messaging.Draft(
+                subject="Arrested at the gate",
+                body="Hold the person for extradition.",
+                address=messaging.Address(agencies=("DEU-NCB",)),
+                form="action_taken",
+                form_data={"action": "arrest", "date": "2026-11-30", "place": "Frankfurt"},
+                in_reply_to=first,
+                references=(("hit", int(hit_id)),),
+            ),
+        ).id
+    shown = client.get(f"/hits/{hit_id}").text
+    assert f'href="/messages/{reply}"' in shown
+    assert "Arrested at the gate" in shown
+    client.cookies.clear()
+    # The agency that screened sees the same conversation; another country sees nothing.
+    assert sign_in(client, world.user(screener.agency_code)).status_code == 303
+    assert "Arrested at the gate" in client.get(f"/hits/{hit_id}").text
+    client.cookies.clear()
+    signed_in(client, world, agency="EGY-NCB")
+    assert client.get(f"/hits/{hit_id}").status_code == 404
+    assert client.get("/hits/999999999").status_code == 404

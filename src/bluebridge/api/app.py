@@ -26,6 +26,7 @@ from bluebridge.audit import api as audit_api
 from bluebridge.members import api as members_api
 from bluebridge.messaging import api as messaging_api
 from bluebridge.notices import api as notices_api
+from bluebridge.payments import api as payments_api
 from bluebridge.records import api as records_api
 from bluebridge.records import transfer_api
 from bluebridge.runtime import Runtime
@@ -122,7 +123,8 @@ ESCALATION_INTERVAL = 60.0  # seconds between two looks for unread immediate mes
 
 
 async def _escalation_loop(runtime: Runtime) -> None:
-    """Escalate unread immediate messages every minute; a failure is logged, not fatal."""
+    """Escalate unread immediate messages and I-GRIP legs past their targets every minute; a
+    failure is logged, not fatal."""
     log = logging.getLogger("bluebridge.messaging")
     while True:
         try:
@@ -131,6 +133,12 @@ async def _escalation_loop(runtime: Runtime) -> None:
                 log.info("escalated %d unread immediate messages", count)
         except Exception:
             log.exception("the escalation job failed; it runs again in a minute")
+        try:
+            legs = await asyncio.to_thread(_escalate_legs, runtime)
+            if legs:
+                log.info("escalated %d I-GRIP legs past their targets", legs)
+        except Exception:
+            log.exception("the I-GRIP escalation failed; it runs again in a minute")
         await asyncio.sleep(ESCALATION_INTERVAL)
 
 
@@ -140,6 +148,14 @@ def _escalate(runtime: Runtime) -> int:
 
     with unit_of_work(runtime.sessions) as session:
         return messaging.escalate(session, settings=runtime.settings, bus=runtime.bus)
+
+
+def _escalate_legs(runtime: Runtime) -> int:
+    from bluebridge.payments import service as payments
+    from bluebridge.store.engine import unit_of_work
+
+    with unit_of_work(runtime.sessions) as session:
+        return payments.escalate_overdue(session, settings=runtime.settings, bus=runtime.bus)
 
 
 def _notice_expiry(runtime: Runtime) -> Any:
@@ -177,6 +193,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(screening_api.router, prefix=API_PREFIX)
     app.include_router(notices_api.router, prefix=API_PREFIX)
     app.include_router(messaging_api.router, prefix=API_PREFIX)
+    app.include_router(payments_api.router, prefix=API_PREFIX)
     app.include_router(notices_api.public_router)
     app.include_router(web_routes.router)
     app.include_router(web_imports.router)  # before /records/{kind}/{record_id}

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, status
@@ -22,7 +23,10 @@ from bluebridge.errors import FieldProblem, InvalidInput
 from bluebridge.members.models import Agency
 from bluebridge.members.schemas import PageOut
 from bluebridge.messaging import keys, service
+from bluebridge.messaging.events import Event
 from bluebridge.messaging.schemas import (
+    BatchIn,
+    BatchOut,
     GroupIn,
     GroupMembersIn,
     GroupOut,
@@ -30,6 +34,7 @@ from bluebridge.messaging.schemas import (
     MessageOut,
     MessageSummaryOut,
     ReceiptOut,
+    SentOut,
     UnreadOut,
     VerificationOut,
 )
@@ -40,18 +45,15 @@ MessageId = Annotated[int, Path(ge=1, le=2**53)]
 KEEPALIVE_SECONDS = 15.0
 
 
-def _draft(body: MessageIn) -> service.Draft:
+def _draft(body: MessageIn, problems: list[FieldProblem], prefix: str = "") -> service.Draft:
     attachments = []
-    problems = []
     for i, item in enumerate(body.attachments):
         try:
             data = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            problems.append(FieldProblem(f"attachments.{i}.content_base64", "not base64"))
+            problems.append(FieldProblem(f"{prefix}attachments.{i}.content_base64", "not base64"))
             continue
         attachments.append(service.Attachment(item.filename, data))
-    if problems:
-        raise InvalidInput("the attachments are not valid", problems)
     address = body.address
     return service.Draft(
         subject=body.subject,
@@ -128,13 +130,47 @@ def send_message(
 ) -> MessageOut:
     """Send a message: encrypted for its readers, signed by your agency, delivered at once."""
     bus = get_runtime(request).bus
-    message = service.send(
-        session, settings=settings, principal=principal, bus=bus, draft=_draft(body)
-    )
+    problems: list[FieldProblem] = []
+    draft = _draft(body, problems)
+    if problems:
+        raise InvalidInput("the attachments are not valid", problems)
+    message = service.send(session, settings=settings, principal=principal, bus=bus, draft=draft)
     view = service.read(
         session, settings=settings, principal=principal, bus=None, message_id=message.id
     )
     return message_out(view)
+
+
+@router.post("/messages/batch", response_model=BatchOut, status_code=status.HTTP_201_CREATED)
+def send_messages(
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    principal: ApiPrincipal,
+    body: BatchIn,
+) -> BatchOut:
+    """Send up to 500 messages in one request, all or none: a problem in any of them is named
+    `messages.<n>.<field>` and nothing is sent. For systems that send many (hit follow-ups,
+    payment legs)."""
+    bus = get_runtime(request).bus
+    problems: list[FieldProblem] = []
+    drafts = [_draft(m, problems, f"messages.{n}.") for n, m in enumerate(body.messages)]
+    if problems:
+        raise InvalidInput("the attachments are not valid", problems)
+    sent = service.send_many(
+        session, settings=settings, principal=principal, bus=bus, drafts=drafts
+    )
+    return BatchOut(
+        sent=[
+            SentOut(
+                id=m.id,
+                uid=m.envelope["uid"],
+                thread_id=m.thread_id,
+                recipients=sorted([*m.envelope["to"], *m.envelope["cc"]]),
+            )
+            for m in sent
+        ]
+    )
 
 
 @router.get("/messages", response_model=PageOut[MessageSummaryOut])
@@ -142,11 +178,14 @@ def list_messages(
     session: DbSession,
     settings: SettingsDep,
     principal: ApiPrincipal,
-    box: Annotated[str, Query(pattern=r"^(inbox|sent)$")] = "inbox",
+    box: Annotated[str, Query(pattern=r"^(inbox|sent|escalated)$")] = "inbox",
     priority: Annotated[str | None, Query(pattern=r"^(routine|urgent|immediate)$")] = None,
     form: Annotated[str | None, Query(pattern=r"^[a-z_]{3,32}$")] = None,
     reference: Annotated[
-        str | None, Query(pattern=r"^(record|notice|hit|case|message):[1-9][0-9]{0,15}$")
+        str | None,
+        Query(
+            pattern=r"^(record|notice|hit|case|message|payment_case|payment_leg):[1-9][0-9]{0,15}$"
+        ),
     ] = None,
     unread: bool = False,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
@@ -228,31 +267,38 @@ async def message_events(request: Request, principal: ApiPrincipal) -> Streaming
     escalation in your agency's inbox, from any worker (through NATS when it is set)."""
     runtime = get_runtime(request)
 
-    def agency_code() -> str | None:
+    def reader_codes() -> list[str]:
         with _reading(request) as session:
             try:
-                agency = session.get(Agency, principal.agency_id) if principal.agency_id else None
-                return agency.code if agency else None
+                return service.reader_codes(session, principal)
             finally:
                 session.commit()
                 session.connection().close()
 
-    code = await asyncio.to_thread(agency_code)
+    codes = await asyncio.to_thread(reader_codes)
 
     async def stream() -> AsyncIterator[bytes]:
         yield _event("unread", await _counts(request, principal))
-        if code is None:
+        if not codes:
             return
-        async with runtime.bus.subscribe(f"inbox.{code}") as events:
-            iterator = events.__aiter__()
+        async with AsyncExitStack() as stack:
+            queue: asyncio.Queue[Event] = asyncio.Queue()
+
+            async def pump(events: AsyncIterator[Event]) -> None:
+                async for event in events:
+                    await queue.put(event)
+
+            # One subscription per agency read for (a supervisor's NCB too), merged.
+            for code in codes:
+                events = await stack.enter_async_context(runtime.bus.subscribe(f"inbox.{code}"))
+                task = asyncio.create_task(pump(events))
+                stack.callback(task.cancel)
             while not await request.is_disconnected():
                 try:
-                    event = await asyncio.wait_for(iterator.__anext__(), KEEPALIVE_SECONDS)
+                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
                     yield b": keep-alive\n\n"
                     continue
-                except StopAsyncIteration:
-                    return
                 yield _event("unread", {**await _counts(request, principal), "last": event.data})
 
     return StreamingResponse(

@@ -2,9 +2,10 @@
 receive), their private halves sealed under the master key, a message's content encrypted
 under a key of its own and that key wrapped for each agency that may read it, and the sending
 agency's signature over a canonical JSON envelope that binds the content by its digest. Every
-primitive comes from `cryptography` (decision 0012). Nothing here stores or picks keys: the
-caller keeps every key version and passes the one a sealed key, wrapped key or signature
-was made with, so rotation never makes an old message unreadable.
+primitive comes from `cryptography` (decision 0012); those the MIND packages use too (the
+sizes, raw keys, the ephemeral key agreement) are in `bluebridge/crypto.py`. Nothing here
+stores or picks keys: the caller keeps every key version and passes the one a sealed key,
+wrapped key or signature was made with, so rotation never makes an old message unreadable.
 
 Formats (all sizes in bytes)::
 
@@ -32,21 +33,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-KEY_SIZE = 32
-NONCE_SIZE = 12
-TAG_SIZE = 16
-SIGNATURE_SIZE = 64
+from bluebridge.crypto import (
+    KEY_SIZE,
+    MAX_PLAINTEXT_SIZE,
+    NONCE_SIZE,
+    SIGNATURE_SIZE,
+    TAG_SIZE,
+    raw_private,
+    raw_public,
+    recipient_agreement,
+    sender_agreement,
+)
+
 WRAPPED_KEY_SIZE = KEY_SIZE + NONCE_SIZE + KEY_SIZE + TAG_SIZE
 # HKDF is no password hash: the master key must already be long random text or bytes.
 MIN_MASTER_KEY_SIZE = 32
-# ChaCha20-Poly1305 as the cryptography package offers it encrypts at most 2**31 - 1 bytes.
-MAX_CONTENT_SIZE = 2**31 - 1 - TAG_SIZE
 # The largest integer every JSON reader (JavaScript's included) holds exactly.
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_ENVELOPE_DEPTH = 32
@@ -83,25 +90,15 @@ class AgencyKeys:
         return fingerprint(self.encryption_public)
 
 
-def _raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def _raw_private(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-
-
 def generate_agency_keys() -> AgencyKeys:
     """A new pair of key pairs for one agency (or one new version of its keys)."""
     signing = Ed25519PrivateKey.generate()
     encryption = X25519PrivateKey.generate()
     return AgencyKeys(
-        signing_private=_raw_private(signing),
-        signing_public=_raw_public(signing.public_key()),
-        encryption_private=_raw_private(encryption),
-        encryption_public=_raw_public(encryption.public_key()),
+        signing_private=raw_private(signing),
+        signing_public=raw_public(signing.public_key()),
+        encryption_private=raw_private(encryption),
+        encryption_public=raw_public(encryption.public_key()),
     )
 
 
@@ -188,8 +185,8 @@ def encrypt_content(
     body or attachment number) so that a blob moved to another message or part is refused."""
     data = _check_bytes(plaintext, "the plaintext")
     aad = _check_bytes(associated_data, "the associated data")
-    if len(data) > MAX_CONTENT_SIZE:
-        raise ValueError(f"content is at most {MAX_CONTENT_SIZE} bytes; this is {len(data)}")
+    if len(data) > MAX_PLAINTEXT_SIZE:
+        raise ValueError(f"content is at most {MAX_PLAINTEXT_SIZE} bytes; this is {len(data)}")
     if content_key is None:
         key = ChaCha20Poly1305.generate_key()
     else:
@@ -221,18 +218,6 @@ def decrypt_content(content_key: bytes, blob: bytes, *, associated_data: bytes) 
 # Wrapped content keys ---------------------------------------------------------------------
 
 
-def _wrapping_cipher(
-    shared: bytes, ephemeral_public: bytes, recipient_public: bytes, context: bytes
-) -> ChaCha20Poly1305:
-    kdf = HKDF(
-        algorithm=hashes.SHA256(),
-        length=KEY_SIZE,
-        salt=ephemeral_public + recipient_public,
-        info=_WRAP_INFO + context,
-    )
-    return ChaCha20Poly1305(kdf.derive(shared))
-
-
 def wrap_key(content_key: bytes, recipient_public: bytes, *, context: bytes) -> bytes:
     """The content key encrypted for one recipient's X25519 public key, through a one-use
     ephemeral key; `context` (e.g. the message's identifier) is bound into the wrapping key,
@@ -240,16 +225,9 @@ def wrap_key(content_key: bytes, recipient_public: bytes, *, context: bytes) -> 
     key = _check_key(content_key, "a content key")
     recipient = _check_key(recipient_public, "the recipient's public key")
     bound = _check_bytes(context, "the context")
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_public = _raw_public(ephemeral.public_key())
-    try:
-        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
-    except ValueError:
-        # A low-order point gives an all-zero secret, which cryptography refuses.
-        raise ValueError("the recipient's public key is not a usable X25519 key") from None
+    ephemeral_public, wrapping_key = sender_agreement(recipient, info=_WRAP_INFO + bound)
     nonce = secrets.token_bytes(NONCE_SIZE)
-    cipher = _wrapping_cipher(shared, ephemeral_public, recipient, bound)
-    return ephemeral_public + nonce + cipher.encrypt(nonce, key, bound)
+    return ephemeral_public + nonce + ChaCha20Poly1305(wrapping_key).encrypt(nonce, key, bound)
 
 
 def unwrap_key(wrapped: bytes, recipient_private: bytes, *, context: bytes) -> bytes:
@@ -267,12 +245,11 @@ def unwrap_key(wrapped: bytes, recipient_private: bytes, *, context: bytes) -> b
     bound = bytes(context)
     private = X25519PrivateKey.from_private_bytes(bytes(recipient_private))
     try:
-        shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+        wrapping_key = recipient_agreement(private, ephemeral_public, info=_WRAP_INFO + bound)
     except ValueError:
         raise CryptoError("the wrapped key's ephemeral key is not a usable X25519 key") from None
-    cipher = _wrapping_cipher(shared, ephemeral_public, _raw_public(private.public_key()), bound)
     try:
-        return cipher.decrypt(nonce, raw[KEY_SIZE + NONCE_SIZE :], bound)
+        return ChaCha20Poly1305(wrapping_key).decrypt(nonce, raw[KEY_SIZE + NONCE_SIZE :], bound)
     except InvalidTag:
         raise CryptoError(
             "the wrapped key does not open: wrapped for another key or context, or altered"

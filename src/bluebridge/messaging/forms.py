@@ -24,6 +24,14 @@ class Form(StrEnum):
     ACTION_TAKEN = "action_taken"
     ACCESS_REQUEST = "access_request"
     ACCESS_DECISION = "access_decision"
+    PAYMENT_LEG = "payment_leg"
+    PAYMENT_UPDATE = "payment_update"
+    ASSETS_FOUND = "assets_found"
+
+
+# Forms that only the platform fills in (I-GRIP's routing and its legs' news); a person does
+# not compose them.
+SYSTEM_FORMS = frozenset({Form.PAYMENT_LEG, Form.PAYMENT_UPDATE})
 
 
 class _Form(BaseModel):
@@ -69,6 +77,56 @@ class AccessDecision(_Form):
     reason: Text
 
 
+Amount = Annotated[str, Field(pattern=r"^\d{1,18}(\.\d{1,18})?$")]  # decimal text, signed as is
+
+
+class PaymentLeg(_Form):
+    """I-GRIP: a payment to intercept in the recipient's country, with what its banks need."""
+
+    case: Line
+    leg: Line
+    leg_id: Id
+    hop: int = Field(ge=1, le=100)
+    fraud_type: Line
+    amount: Amount
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3,4}$")]
+    value_at: dt.datetime
+    beneficiary_name: Line
+    beneficiary_account: Line
+    beneficiary_bic: Line | None = None
+    beneficiary_bank: Line | None = None
+    ordering_account: Line
+    uetr: Line | None = None
+    end_to_end_id: Line | None = None
+    answer_due_at: dt.datetime
+    requested: Text = (
+        "Please ask the bank to freeze the funds at once and answer with what it holds."
+    )
+
+
+class PaymentUpdate(_Form):
+    """I-GRIP: a step the leg's country took, told to the requesting side."""
+
+    case: Line
+    leg: Line
+    leg_id: Id
+    state: Line
+    amount: Amount | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3,4}$")] | None = None
+    note: Text | None = None
+
+
+class AssetsFound(_Form):
+    """An asset a country found in answer to a silver notice (the message refers to it)."""
+
+    kind: Literal["account", "property", "vehicle", "company", "crypto_asset", "other"]
+    description: Text
+    location: Line | None = None
+    identifier: Line | None = None  # the account, land parcel, registration or company number
+    value: Amount | None = None  # an estimate, in the currency below
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3,4}$")] | None = None
+
+
 MODELS: dict[Form, type[_Form] | None] = {
     Form.FREE: None,
     Form.HIT_FOUND: HitFound,
@@ -76,6 +134,9 @@ MODELS: dict[Form, type[_Form] | None] = {
     Form.ACTION_TAKEN: ActionTaken,
     Form.ACCESS_REQUEST: AccessRequest,
     Form.ACCESS_DECISION: AccessDecision,
+    Form.PAYMENT_LEG: PaymentLeg,
+    Form.PAYMENT_UPDATE: PaymentUpdate,
+    Form.ASSETS_FOUND: AssetsFound,
 }
 
 

@@ -55,13 +55,15 @@ def active_keys(
             select(AgencyKey).where(AgencyKey.agency_id.in_(agency_ids), AgencyKey.active.is_(True))
         )
     }
+    made = False
     for agency_id in agency_ids:
         if agency_id not in found:
             key = _new_version(settings, agency_id, 1)
             session.add(key)
             found[agency_id] = key
-    if len(found) > 0:
-        session.flush()
+            made = True
+    if made:
+        session.flush()  # the new keys' ids are referenced next
     return found
 
 

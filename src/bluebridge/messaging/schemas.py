@@ -27,7 +27,7 @@ class AddressIn(BaseModel):
 class ReferenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["record", "notice", "hit", "case", "message"]
+    type: Literal["record", "notice", "hit", "case", "message", "payment_case", "payment_leg"]
     id: int = Field(ge=1, le=2**53)
 
 
@@ -51,6 +51,23 @@ class MessageIn(BaseModel):
     references: list[ReferenceIn] = Field(default_factory=list, max_length=50)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=10)
     in_reply_to: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[MessageIn] = Field(min_length=1, max_length=500)
+
+
+class SentOut(BaseModel):
+    id: int
+    uid: str = Field(description="the envelope's identifier, which the signature covers")
+    thread_id: int | None
+    recipients: list[str] = Field(description="the agencies it was delivered to (codes)")
+
+
+class BatchOut(BaseModel):
+    sent: list[SentOut]
 
 
 class VerificationOut(BaseModel):
@@ -117,3 +134,4 @@ class UnreadOut(BaseModel):
     routine: int
     urgent: int
     immediate: int
+    escalated: int = Field(description="of these, how many reached you by escalation")

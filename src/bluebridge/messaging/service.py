@@ -24,7 +24,7 @@ from typing import Any
 
 import filetype  # type: ignore[import-untyped]
 from pydantic import ValidationError
-from sqlalchemy import Select, func, null, or_, select
+from sqlalchemy import Select, func, insert, null, or_, select
 from sqlalchemy.orm import Session
 
 from bluebridge.access import records as record_access
@@ -36,7 +36,7 @@ from bluebridge.members import reference
 from bluebridge.members.models import Agency, AgencyKind
 from bluebridge.messaging import crypto, keys
 from bluebridge.messaging.events import EventBus, publish_after_commit
-from bluebridge.messaging.forms import Form, parse
+from bluebridge.messaging.forms import SYSTEM_FORMS, Form, parse
 from bluebridge.messaging.models import (
     AgencyKey,
     Message,
@@ -54,7 +54,7 @@ from bluebridge.store.pagination import Page
 from bluebridge.text import has_control_characters
 
 PRIORITIES = ("routine", "urgent", "immediate")
-REFERENCE_TYPES = ("record", "notice", "hit", "case", "message")
+REFERENCE_TYPES = ("record", "notice", "hit", "case", "message", "payment_case", "payment_leg")
 SENDER_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.BORDER_OFFICER, Role.ANALYST)
 MAX_BODY = 100_000
 MAX_ATTACHMENTS = 10
@@ -124,32 +124,62 @@ def _group(session: Session, value: str) -> SharingGroup | None:
     return session.scalar(select(SharingGroup).where(SharingGroup.code == code))
 
 
+class Directory:
+    """The agencies a batch of messages is addressed to, each looked up once: by code, and
+    each country's NCB."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._by_code: dict[str, Agency | None] = {}
+        self._ncb_of: dict[str, Agency | None] = {}
+
+    def by_code(self, codes: Iterable[str]) -> dict[str, Agency]:
+        wanted = {code for c in codes if (code := _code(c)) is not None}
+        missing = sorted(wanted - self._by_code.keys())
+        if missing:
+            self._by_code.update(dict.fromkeys(missing))
+            for agency in self.session.scalars(
+                select(Agency).where(Agency.code.in_(missing), Agency.active.is_(True))
+            ):
+                self._by_code[agency.code] = agency
+        return {c: a for c in wanted if (a := self._by_code.get(c)) is not None}
+
+    def ncbs(self, countries: Iterable[str]) -> dict[str, Agency]:
+        wanted = set(countries)
+        missing = sorted(wanted - self._ncb_of.keys())
+        if missing:
+            self._ncb_of.update(dict.fromkeys(missing))
+            for agency in self.session.scalars(
+                select(Agency).where(
+                    Agency.kind == AgencyKind.NCB.value,
+                    Agency.country.in_(missing),
+                    Agency.active.is_(True),
+                )
+            ):
+                if agency.country:
+                    self._ncb_of[agency.country] = agency
+        return {c: a for c in wanted if (a := self._ncb_of.get(c)) is not None}
+
+
 def _agencies_by_code(session: Session, codes: Iterable[str]) -> dict[str, Agency]:
-    wanted = sorted({code for c in codes if (code := _code(c)) is not None})
-    if not wanted:
-        return {}
-    rows = session.scalars(select(Agency).where(Agency.code.in_(wanted), Agency.active.is_(True)))
-    return {a.code: a for a in rows}
+    return Directory(session).by_code(codes)
 
 
 def _ncbs(session: Session, countries: Iterable[str]) -> dict[str, Agency]:
-    rows = session.scalars(
-        select(Agency).where(
-            Agency.kind == AgencyKind.NCB.value,
-            Agency.country.in_(sorted(set(countries))),
-            Agency.active.is_(True),
-        )
-    )
-    return {a.country: a for a in rows if a.country}
+    return Directory(session).ncbs(countries)
 
 
 def resolve(
-    session: Session, principal: Principal, address: Address
+    session: Session,
+    principal: Principal,
+    address: Address,
+    directory: Directory | None = None,
 ) -> tuple[dict[int, str], list[FieldProblem]]:
     """The agencies a message goes to (id → "to" or "cc"), and the problems of the address."""
+    directory = directory or Directory(session)
     problems: list[FieldProblem] = []
     chosen: dict[int, str] = {}
-    found = _agencies_by_code(session, address.agencies)
+    found = directory.by_code(address.agencies)
     for i, code in enumerate(address.agencies):
         agency = found.get(code.strip().upper())
         if agency is None:
@@ -178,7 +208,7 @@ def resolve(
     if address.all_members:
         countries.extend(m.alpha3 for m in members)
     if countries:
-        ncbs = _ncbs(session, countries)
+        ncbs = directory.ncbs(countries)
         for i, alpha3 in named:
             if alpha3 not in ncbs:
                 problems.append(FieldProblem(f"address.countries.{i}", "this country has no NCB"))
@@ -193,7 +223,7 @@ def resolve(
             continue
         for member in group.members:
             chosen.setdefault(member.agency_id, "to")
-    copies = _agencies_by_code(session, address.copies)
+    copies = directory.by_code(address.copies)
     for i, code in enumerate(address.copies):
         agency = copies.get(code.strip().upper())
         if agency is None:
@@ -248,7 +278,7 @@ def _references(
     return out, problems
 
 
-def _attachments(
+def check_attachments(
     settings: Settings, attachments: Sequence[Attachment]
 ) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
     problems = []
@@ -302,27 +332,35 @@ def _associated(uid: str, part: str) -> bytes:
     return f"bluebridge-message:{uid}:{part}".encode()
 
 
-def send(
+@dataclass
+class _Checked:
+    """A draft found whole: what `_prepare` encrypts, signs and stores."""
+
+    subject: str
+    body: str
+    priority: str
+    form: Form
+    form_fields: dict[str, Any]
+    codes: list[str]
+    references: list[dict[str, Any]]
+    described: list[dict[str, Any]]
+    attachments: list[bytes]
+    parent: Message | None
+    recipients: dict[int, str]
+
+
+def _check(
     session: Session,
     *,
     settings: Settings,
     principal: Principal,
-    bus: EventBus | None,
+    sender_id: int,
     draft: Draft,
-    sender_agency_id: int | None = None,
-) -> Message:
-    """Send a message: check it whole (every problem at once), encrypt it for its readers,
-    sign it, deliver it to every recipient's inbox and tell them live after the commit."""
-    if not may_send(principal):
-        raise PermissionDenied(
-            "sending messages needs the officer, supervisor, border officer or analyst role"
-        )
-    sender_id = sender_agency_id or principal.agency_id
-    if sender_id is None:
-        raise InvalidInput.on("sender", "the operator sends for an agency: name it")
-    sender = session.get(Agency, sender_id)
-    if sender is None:
-        raise NotFound(f"no agency {sender_id}")
+    directory: Directory,
+    prefix: str = "",
+    system: bool = False,
+) -> tuple[_Checked | None, list[FieldProblem]]:
+    """One draft checked whole: every problem at once, each named by field (after `prefix`)."""
     problems: list[FieldProblem] = []
     subject = _text(problems, "subject", draft.subject, 1, 300)
     body = _text(problems, "body", draft.body, 0, MAX_BODY)
@@ -332,6 +370,9 @@ def send(
         form = Form(draft.form)
     except ValueError:
         problems.append(FieldProblem("form", f"one of: {', '.join(f.value for f in Form)}"))
+        form = Form.FREE
+    if form in SYSTEM_FORMS and not system:
+        problems.append(FieldProblem("form", "this form is filled in by the platform only"))
         form = Form.FREE
     form_fields: dict[str, Any] = {}
     try:
@@ -353,7 +394,7 @@ def send(
             )
     references, reference_problems = _references(session, principal, draft.references)
     problems += reference_problems
-    described, attachment_problems = _attachments(settings, draft.attachments)
+    described, attachment_problems = check_attachments(settings, draft.attachments)
     problems += attachment_problems
     parent = None
     if draft.in_reply_to is not None:
@@ -364,7 +405,7 @@ def send(
             )
     recipients: dict[int, str] = {}
     if form is not Form.ACCESS_REQUEST:
-        recipients, address_problems = resolve(session, principal, draft.address)
+        recipients, address_problems = resolve(session, principal, draft.address, directory)
         problems += address_problems
     if form is Form.ACCESS_REQUEST and not problems:
         # It goes to the NCB of the record's country: the contact screening already named.
@@ -381,40 +422,149 @@ def send(
     if form is Form.ACCESS_DECISION and not problems:
         problems += _decision_problems(session, sender_id, parent)
     if problems:
-        raise InvalidInput("the message cannot be sent", problems)
-    agency_ids = sorted(set(recipients) | {sender_id})
-    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
-    agency_keys = keys.active_keys(session, settings, agency_ids)
-    message = _deliver(
-        session,
-        principal=principal,
-        bus=bus,
-        sender=sender,
-        recipients=recipients,
-        agencies=agencies,
-        agency_keys=agency_keys,
-        signing_private=keys.private(settings, agency_keys[sender_id]).signing,
+        return None, [FieldProblem(prefix + p.field, p.reason) for p in problems]
+    checked = _Checked(
         subject=subject,
         body=body,
         priority=draft.priority,
         form=form,
         form_fields=form_fields,
-        described=described,
-        attachments=[a.data for a in draft.attachments],
         codes=codes,
         references=references,
+        described=described,
+        attachments=[a.data for a in draft.attachments],
         parent=parent,
+        recipients=recipients,
     )
-    if form is Form.ACCESS_DECISION and parent is not None and form_fields["decision"] == "grant":
-        _grant(session, principal, parent, form_fields, message, message.sent_at)
-    return message
+    return checked, []
 
 
-def _deliver(
+def send(
     session: Session,
     *,
+    settings: Settings,
     principal: Principal,
     bus: EventBus | None,
+    draft: Draft,
+    sender_agency_id: int | None = None,
+) -> Message:
+    """Send a message: check it whole (every problem at once), encrypt it for its readers,
+    sign it, deliver it to every recipient's inbox and tell them live after the commit."""
+    return send_many(
+        session,
+        settings=settings,
+        principal=principal,
+        bus=bus,
+        drafts=[draft],
+        sender_agency_id=sender_agency_id,
+        numbered=False,
+    )[0]
+
+
+MAX_BATCH = 500  # messages sent in one request
+
+
+def send_many(
+    session: Session,
+    *,
+    settings: Settings,
+    principal: Principal,
+    bus: EventBus | None,
+    drafts: Sequence[Draft],
+    sender_agency_id: int | None = None,
+    numbered: bool = True,
+    system: bool = False,
+) -> list[Message]:
+    """Send several messages in one transaction, all or none: a problem in any draft is named
+    `messages.<n>.<field>` and nothing is sent. Agencies, keys and the sender's private key
+    are looked up once for the batch."""
+    if not may_send(principal):
+        raise PermissionDenied(
+            "sending messages needs the officer, supervisor, border officer or analyst role"
+        )
+    sender_id = sender_agency_id or principal.agency_id
+    if sender_id is None:
+        raise InvalidInput.on("sender", "the operator sends for an agency: name it")
+    sender = session.get(Agency, sender_id)
+    if sender is None:
+        raise NotFound(f"no agency {sender_id}")
+    if not 1 <= len(drafts) <= MAX_BATCH:
+        raise InvalidInput.on("messages", f"send 1 to {MAX_BATCH} messages at once")
+    directory = Directory(session)
+    problems: list[FieldProblem] = []
+    checked: list[_Checked] = []
+    for n, draft in enumerate(drafts):
+        one, found = _check(
+            session,
+            settings=settings,
+            principal=principal,
+            sender_id=sender_id,
+            draft=draft,
+            directory=directory,
+            prefix=f"messages.{n}." if numbered else "",
+            system=system,
+        )
+        problems += found
+        if one is not None:
+            checked.append(one)
+    if problems:
+        raise InvalidInput(
+            "the message cannot be sent" if not numbered else "the messages cannot be sent",
+            problems,
+        )
+    agency_ids = sorted({a for c in checked for a in c.recipients} | {sender_id})
+    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+    agency_keys = keys.active_keys(session, settings, agency_ids)
+    signing_private = keys.private(settings, agency_keys[sender_id]).signing
+    prepared = [
+        _prepare(
+            principal=principal,
+            sender=sender,
+            agencies=agencies,
+            agency_keys=agency_keys,
+            signing_private=signing_private,
+            recipients=c.recipients,
+            subject=c.subject,
+            body=c.body,
+            priority=c.priority,
+            form=c.form,
+            form_fields=c.form_fields,
+            described=c.described,
+            attachments=c.attachments,
+            codes=c.codes,
+            references=c.references,
+            parent=c.parent,
+        )
+        for c in checked
+    ]
+    messages = _store(session, principal=principal, bus=bus, prepared=prepared)
+    for c, message in zip(checked, messages, strict=True):
+        if (
+            c.form is Form.ACCESS_DECISION
+            and c.parent is not None
+            and c.form_fields["decision"] == "grant"
+        ):
+            _grant(session, principal, c.parent, c.form_fields, message, message.sent_at)
+    return messages
+
+
+@dataclass
+class _Prepared:
+    """A message encrypted and signed, not yet stored; its content key is wrapped for each
+    reading agency once the message has its id."""
+
+    message: Message
+    content_key: bytes
+    wrapped_for: list[tuple[int, AgencyKey]]
+    attachment_blobs: list[tuple[int, bytes]]  # (size, sealed)
+    recipient_codes: list[str]
+    sender_country: str | None
+    described: int
+
+
+def _prepare(
+    *,
+    principal: Principal,
     sender: Agency,
     recipients: dict[int, str],
     agencies: dict[int, Agency],
@@ -431,9 +581,8 @@ def _deliver(
     references: list[dict[str, Any]],
     parent: Message | None,
     hit_id: int | None = None,
-) -> Message:
-    """Encrypt a checked message for its readers, sign it, store it, deliver it, audit it and
-    tell its recipients after the commit."""
+) -> _Prepared:
+    """Encrypt a checked message for its readers and sign it."""
     sender_id = sender.id
     agency_ids = sorted(set(recipients) | {sender_id})
     now = utcnow()
@@ -458,7 +607,7 @@ def _deliver(
             associated_data=_associated(uid, f"attachment:{position}"),
             content_key=content_key,
         )
-        attachment_blobs.append(sealed)
+        attachment_blobs.append((len(data), sealed))
         digests.append(crypto.content_digest(salt.encode() + data))
     thread_uid = (
         parent.envelope.get("thread", parent.envelope["uid"]) if parent is not None else uid
@@ -502,60 +651,77 @@ def _deliver(
         MessageRecipient(agency_id=a, role=role, priority=priority, delivered_at=now)
         for a, role in sorted(recipients.items())
     ]
-    session.add(message)
-    session.flush()
-    if message.thread_id is None:
-        message.thread_id = message.id
-    connection = session.connection()
-    from sqlalchemy import insert
+    return _Prepared(
+        message=message,
+        content_key=content_key,
+        wrapped_for=[(a, agency_keys[a]) for a in agency_ids],
+        attachment_blobs=attachment_blobs,
+        recipient_codes=[agencies[a].code for a in recipients],
+        sender_country=sender.country,
+        described=len(described),
+    )
 
-    connection.execute(
-        insert(MessageKey),
-        [
+
+def _store(
+    session: Session,
+    *,
+    principal: Principal,
+    bus: EventBus | None,
+    prepared: Sequence[_Prepared],
+) -> list[Message]:
+    """Store prepared messages in one flush, wrap their keys, audit each, and tell their
+    recipients after the commit."""
+    session.add_all([p.message for p in prepared])
+    session.flush()
+    key_rows = []
+    attachment_rows = []
+    for p in prepared:
+        message = p.message
+        if message.thread_id is None:
+            message.thread_id = message.id
+        uid = message.envelope["uid"]
+        key_rows += [
             {
                 "message_id": message.id,
                 "agency_id": a,
-                "key_id": agency_keys[a].id,
+                "key_id": key.id,
                 "wrapped": crypto.wrap_key(
-                    content_key,
-                    agency_keys[a].encryption_public,
-                    context=_associated(uid, f"key:{a}"),
+                    p.content_key, key.encryption_public, context=_associated(uid, f"key:{a}")
                 ),
             }
-            for a in agency_ids
-        ],
-    )
-    if attachment_blobs:
-        connection.execute(
-            insert(MessageAttachment),
-            [
-                {"message_id": message.id, "position": i, "size": len(d), "content": b}
-                for i, (d, b) in enumerate(zip(attachments, attachment_blobs, strict=True))
-            ],
+            for a, key in p.wrapped_for
+        ]
+        attachment_rows += [
+            {"message_id": message.id, "position": i, "size": size, "content": sealed}
+            for i, (size, sealed) in enumerate(p.attachment_blobs)
+        ]
+        audit.record(
+            session,
+            principal=principal,
+            action="message.send",
+            object_type="message",
+            object_id=message.id,
+            object_country=p.sender_country,
+            details={
+                "priority": message.priority,
+                "form": message.form,
+                "recipients": len(p.recipient_codes),
+                "attachments": p.described,
+            },
         )
-    audit.record(
-        session,
-        principal=principal,
-        action="message.send",
-        object_type="message",
-        object_id=message.id,
-        object_country=sender.country,
-        details={
-            "priority": priority,
-            "form": form.value,
-            "recipients": len(recipients),
-            "attachments": len(described),
-        },
-    )
-    if bus is not None:
-        for agency_id in recipients:
-            publish_after_commit(
-                session,
-                bus,
-                f"inbox.{agencies[agency_id].code}",
-                {"message_id": message.id, "priority": priority, "kind": "delivered"},
-            )
-    return message
+        if bus is not None:
+            for code in p.recipient_codes:
+                publish_after_commit(
+                    session,
+                    bus,
+                    f"inbox.{code}",
+                    {"message_id": message.id, "priority": message.priority, "kind": "delivered"},
+                )
+    connection = session.connection()
+    connection.execute(insert(MessageKey), key_rows)
+    if attachment_rows:
+        connection.execute(insert(MessageAttachment), attachment_rows)
+    return [p.message for p in prepared]
 
 
 def _deciding_agency(session: Session, record_id: int) -> int | None:
@@ -631,17 +797,64 @@ def _grant(
 # ---------------------------------------------------------------- reading
 
 
-def _reader_agencies(principal: Principal) -> list[int]:
-    return [principal.agency_id] if principal.agency_id is not None else []
+# Who, in a national agency that is not the NCB, also reads the NCB's messages: the NCB
+# dispatches its country's traffic, and a unit's or border post's supervisor takes part.
+NCB_READER_ROLES = (Role.SUPERVISOR,)
 
 
-def _visible(principal: Principal) -> Any:
-    """Messages addressed to the principal's agency, or sent by it."""
-    agencies = _reader_agencies(principal)
+def _reader_agencies(session: Session, principal: Principal) -> list[int]:
+    """The agencies whose messages the principal reads: its own, first; and its country's
+    NCB's, for a supervisor of another agency of that country."""
+    if principal.agency_id is None:
+        return []
+    agencies = [principal.agency_id]
+    if (
+        principal.country
+        and principal.agency_kind != AgencyKind.NCB.value
+        and principal.has_role(*NCB_READER_ROLES)
+    ):
+        ncb = Directory(session).ncbs([principal.country]).get(principal.country)
+        if ncb is not None and ncb.id != principal.agency_id:
+            agencies.append(ncb.id)
+    return agencies
+
+
+def reader_codes(session: Session, principal: Principal) -> list[str]:
+    """The codes of the agencies whose inboxes the principal reads (their live subjects)."""
+    ids = _reader_agencies(session, principal)
+    if not ids:
+        return []
+    found = dict(session.execute(select(Agency.id, Agency.code).where(Agency.id.in_(ids))).all())
+    return [found[i] for i in ids if i in found]
+
+
+def _reading_as(session: Session, principal: Principal, message: Message) -> int:
+    """The agency the principal reads a message as: its own where it may, else its NCB."""
+    agencies = _reader_agencies(session, principal)
+    involved = {message.sender_agency_id, *(r.agency_id for r in message.recipients)}
+    for agency_id in agencies:
+        if agency_id in involved:
+            return agency_id
+    raise NotFound(f"no message {message.id}")
+
+
+def visible(session: Session, principal: Principal) -> Any:
+    """Messages addressed to the agencies the principal reads for, or sent by them."""
+    agencies = _reader_agencies(session, principal)
     if not agencies:
         return Message.id.in_([])
     delivered = select(MessageRecipient.message_id).where(MessageRecipient.agency_id.in_(agencies))
     return or_(Message.id.in_(delivered), Message.sender_agency_id.in_(agencies))
+
+
+def content_of(
+    session: Session, *, settings: Settings, principal: Principal, message: Message
+) -> dict[str, Any]:
+    """A message's decrypted content (subject, body, form fields, attachments) for a principal
+    who may read it, without a read receipt: for the domains that show what messages said
+    (an I-GRIP case's tracing answers). Conflict when it was altered."""
+    content, _, _ = _opened(session, settings, message, _reading_as(session, principal, message))
+    return content
 
 
 def _readable(
@@ -649,7 +862,7 @@ def _readable(
 ) -> Message | None:
     if not 1 <= message_id <= 2**53:
         return None
-    agencies = [agency_id] if agency_id is not None else _reader_agencies(principal)
+    agencies = [agency_id] if agency_id is not None else _reader_agencies(session, principal)
     message = session.get(Message, message_id)
     if message is None:
         return None
@@ -755,8 +968,7 @@ def read(
     message = _readable(session, principal, message_id)
     if message is None:
         raise NotFound(f"no message {message_id}")
-    agency_id = principal.agency_id
-    assert agency_id is not None
+    agency_id = _reading_as(session, principal, message)
     content, plaintext, _ = _opened(session, settings, message, agency_id)
     verification = verify_message(session, message, plaintext)
     now = utcnow()
@@ -782,7 +994,7 @@ def read(
         object_type="message",
         object_id=message.id,
         object_country=message.sender_country,
-        details={"verified": verification.valid},
+        details={"verified": verification.valid, "as": agency_id},
     )
     agencies = {
         a.id: a
@@ -797,7 +1009,7 @@ def read(
     thread = list(
         session.scalars(
             select(Message)
-            .where(Message.thread_id == message.thread_id, _visible(principal))
+            .where(Message.thread_id == message.thread_id, visible(session, principal))
             .order_by(Message.sent_at, Message.id)
         )
     )
@@ -823,9 +1035,11 @@ def attachment(
 ) -> tuple[str, str, bytes]:
     """One attachment of a message the principal reads: its name, type and content."""
     message = _readable(session, principal, message_id)
-    if message is None or principal.agency_id is None:
+    if message is None:
         raise NotFound(f"no message {message_id}")
-    content, _, content_key = _opened(session, settings, message, principal.agency_id)
+    content, _, content_key = _opened(
+        session, settings, message, _reading_as(session, principal, message)
+    )
     described = content.get("attachments") or []
     row = session.scalar(
         select(MessageAttachment).where(
@@ -866,7 +1080,11 @@ class InboxItem:
     sender_code: str
 
 
+BOXES = ("inbox", "sent", "escalated")
+
+
 def _inbox_query(
+    session: Session,
     principal: Principal,
     *,
     box: str,
@@ -875,7 +1093,7 @@ def _inbox_query(
     reference: tuple[str, int] | None,
     unread: bool,
 ) -> Select[Any]:
-    agencies = _reader_agencies(principal)
+    agencies = _reader_agencies(session, principal)
     if box == "sent":
         query: Any = select(Message, null()).where(Message.sender_agency_id.in_(agencies or [-1]))
     else:
@@ -886,6 +1104,11 @@ def _inbox_query(
         )
         if unread:
             query = query.where(MessageRecipient.read_at.is_(None))
+        if box == "escalated":
+            # Reached by escalation (the NCB's copy), or the NCB's own delivery escalated.
+            query = query.where(
+                or_(MessageRecipient.role == "esc", MessageRecipient.escalated_at.is_not(None))
+            )
     if priority:
         query = query.where(Message.priority == priority)
     if form:
@@ -911,8 +1134,8 @@ def inbox(
     """The messages delivered to the principal's agency (or sent by it), newest first; a
     search reads the subjects and bodies of the newest messages, decrypted for the agency."""
     problems = []
-    if box not in ("inbox", "sent"):
-        problems.append(FieldProblem("box", "inbox or sent"))
+    if box not in BOXES:
+        problems.append(FieldProblem("box", f"one of: {', '.join(BOXES)}"))
     if priority is not None and priority not in PRIORITIES:
         problems.append(FieldProblem("priority", f"one of: {', '.join(PRIORITIES)}"))
     if form is not None and form not in {f.value for f in Form}:
@@ -924,9 +1147,14 @@ def inbox(
     if problems:
         raise InvalidInput("the filters are not valid", problems)
     query = _inbox_query(
-        principal, box=box, priority=priority, form=form, reference=reference, unread=unread
+        session,
+        principal,
+        box=box,
+        priority=priority,
+        form=form,
+        reference=reference,
+        unread=unread,
     )
-    agency_id = principal.agency_id
     codes: dict[int, str] = {}
     rows: list[tuple[Message, MessageRecipient | None]]
     total_exact = True
@@ -942,7 +1170,7 @@ def inbox(
             subject = ""
             if needle:
                 try:
-                    content, _, _ = _open(session, settings, message, agency_id or 0)
+                    content, _, _ = _open(session, settings, message, _as(message, recipient))
                 except crypto.CryptoError:
                     continue  # an altered message matches no search
                 subject = content["subject"]
@@ -974,7 +1202,7 @@ def inbox(
     items = []
     for message, recipient in rows:
         try:
-            content, _, _ = _open(session, settings, message, agency_id or 0)
+            content, _, _ = _open(session, settings, message, _as(message, recipient))
         except crypto.CryptoError:
             content = {"subject": "(altered: does not decrypt)"}
         items.append(
@@ -985,19 +1213,28 @@ def inbox(
     return Page(items, result_page, result_per_page, total, total_exact)
 
 
+def _as(message: Message, recipient: MessageRecipient | None) -> int:
+    """The agency an inbox row is read as: its recipient, or the sender in the sent box."""
+    return recipient.agency_id if recipient is not None else message.sender_agency_id
+
+
 def unread_counts(session: Session, *, principal: Principal) -> dict[str, int]:
-    """Unread messages of the principal's agency, by priority (every priority named)."""
-    counts = dict.fromkeys(PRIORITIES, 0)
-    agencies = _reader_agencies(principal)
+    """Unread messages of the agencies the principal reads for, by priority (every priority
+    named), and how many of them reached them by escalation."""
+    counts = dict.fromkeys((*PRIORITIES, "escalated"), 0)
+    agencies = _reader_agencies(session, principal)
     if not agencies:
         return counts
+    escalated = or_(MessageRecipient.role == "esc", MessageRecipient.escalated_at.is_not(None))
     rows = session.execute(
-        select(MessageRecipient.priority, func.count())
+        select(MessageRecipient.priority, escalated, func.count())
         .where(MessageRecipient.agency_id.in_(agencies), MessageRecipient.read_at.is_(None))
-        .group_by(MessageRecipient.priority)
+        .group_by(MessageRecipient.priority, escalated)
     ).all()
-    for priority, count in rows:
-        counts[str(priority)] = int(count)
+    for priority, was_escalated, count in rows:
+        counts[str(priority)] += int(count)
+        if was_escalated:
+            counts["escalated"] += int(count)
     return counts
 
 
@@ -1014,9 +1251,10 @@ def verify(
             raise NotFound(f"no message {message_id}")
         # The operator checks the signature without reading the content.
         return verify_message(session, message, None)
-    assert principal.agency_id is not None
     try:
-        _, plaintext, _ = _open(session, settings, message, principal.agency_id)
+        _, plaintext, _ = _open(
+            session, settings, message, _reading_as(session, principal, message)
+        )
     except crypto.CryptoError:
         checked = verify_message(session, message, None)
         checked.content_matches = False
@@ -1030,9 +1268,11 @@ def export(
     """The signed envelope with the content and the signer's public key: enough for a recipient
     to verify the message elsewhere, with `verify_export` alone."""
     message = _readable(session, principal, message_id)
-    if message is None or principal.agency_id is None:
+    if message is None:
         raise NotFound(f"no message {message_id}")
-    _content, plaintext, _ = _opened(session, settings, message, principal.agency_id)
+    _content, plaintext, _ = _opened(
+        session, settings, message, _reading_as(session, principal, message)
+    )
     key = session.get(AgencyKey, message.signing_key_id)
     assert key is not None
     audit.record(
@@ -1276,14 +1516,18 @@ __all__ = [
     "InboxItem",
     "MessageView",
     "Verification",
+    "content_of",
     "escalate",
     "export",
     "inbox",
     "read",
+    "reader_codes",
     "send",
+    "send_many",
     "unread_counts",
     "verify",
     "verify_export",
+    "visible",
 ]
 
 
@@ -1333,7 +1577,7 @@ def notify_hits(
     agency_keys = keys.active_keys(session, settings, agency_ids)
     signing = keys.private(settings, agency_keys[sender_id]).signing
     sender = agencies[sender_id]
-    sent = []
+    prepared = []
     for hit in wanted:
         where = f" at {hit.place}" if hit.place else ""
         fields: dict[str, Any] = {
@@ -1346,11 +1590,9 @@ def notify_hits(
             fields["place"] = hit.place
         if hit.score is not None:
             fields["score"] = f"{hit.score:.3f}"
-        sent.append(
-            _deliver(
-                session,
+        prepared.append(
+            _prepare(
                 principal=principal,
-                bus=bus,
                 sender=sender,
                 recipients={deciding[hit.hit_id]: "to"},
                 agencies=agencies,
@@ -1376,7 +1618,7 @@ def notify_hits(
                 hit_id=hit.hit_id,
             )
         )
-    return sent
+    return _store(session, principal=principal, bus=bus, prepared=prepared)
 
 
 def hit_conversation(
@@ -1385,14 +1627,14 @@ def hit_conversation(
     """The messages about one hit the principal's agency may read, oldest first."""
     threads = set(
         session.scalars(
-            select(Message.thread_id).where(Message.hit_id == hit_id, _visible(principal))
+            select(Message.thread_id).where(Message.hit_id == hit_id, visible(session, principal))
         )
     )
     if not threads:
         return []
     messages = session.scalars(
         select(Message)
-        .where(Message.thread_id.in_(threads), _visible(principal))
+        .where(Message.thread_id.in_(threads), visible(session, principal))
         .order_by(Message.sent_at, Message.id)
     ).all()
     items = []
@@ -1401,7 +1643,9 @@ def hit_conversation(
         session.execute(select(Agency.id, Agency.code).where(Agency.id.in_(senders))).all()
     )
     for message in messages:
-        content, _, _ = _opened(session, settings, message, principal.agency_id or 0)
+        content, _, _ = _opened(
+            session, settings, message, _reading_as(session, principal, message)
+        )
         items.append(
             InboxItem(message, None, content["subject"], codes.get(message.sender_agency_id, "?"))
         )

@@ -63,17 +63,9 @@ def _single_query(
     gender: str | None,
     mrz: str | None,
 ) -> Any:
-    from bluebridge.screening.queries import build_query
+    from bluebridge.screening.queries import build_query, person_properties
 
-    properties: dict[str, Any] = {}
-    if names:
-        properties["name"] = list(names)
-    if dob:
-        properties["birthDate"] = dob
-    if nationality:
-        properties["nationality"] = nationality
-    if gender:
-        properties["gender"] = gender
+    properties = person_properties(names or [], dob, nationality, gender)
     if mrz:
         properties["mrz"] = mrz.replace("\\n", "\n")
     schema = "Passport" if mrz else "Person"

@@ -32,26 +32,30 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bluebridge.crypto import (
+    KEY_SIZE,
+    MAX_PLAINTEXT_SIZE,
+    NONCE_SIZE,
+    SIGNATURE_SIZE,
+    TAG_SIZE,
+    raw_private,
+    raw_public,
+    recipient_agreement,
+    sender_agreement,
+)
 from bluebridge.members.service import AGENCY_CODE_PATTERN
 
 FORMAT = 1
 MAGIC = b"BBMIND1\n"
-KEY_SIZE = 32
-NONCE_SIZE = 12
-SIGNATURE_SIZE = 64
-TAG_SIZE = 16
 MAX_HEADER_SIZE = 64 * 1024
-# ChaCha20-Poly1305 as the cryptography package offers it encrypts at most 2**31 - 1 bytes.
-MAX_COMPRESSED_PAYLOAD = 2**31 - 1 - TAG_SIZE
+MAX_COMPRESSED_PAYLOAD = MAX_PLAINTEXT_SIZE
 # A post's clock may run behind the hub's by this much before a package looks premature.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -139,18 +143,6 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def _raw_private(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
-
-
 # Key files: a line naming the kind of key, then the raw private key in base64.
 _KEY_FILE_KINDS = {
     "hub": "BLUEBRIDGE MIND HUB KEY (Ed25519 private key)",
@@ -208,26 +200,19 @@ def _load_key_file(path: Path, kind: str) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class HubKey:
-    """The hub's Ed25519 signing key; border posts trust its public half."""
+class _PackageKey:
+    """What the hub's key and a post's key share: a key file of their kind, and the public
+    half that the other side is given, with its key id."""
 
-    private: Ed25519PrivateKey
-
-    @classmethod
-    def generate(cls) -> HubKey:
-        return cls(Ed25519PrivateKey.generate())
-
-    @classmethod
-    def load(cls, path: Path) -> HubKey:
-        """The key from a hub key file; ValueError for another kind of file or loose permissions."""
-        return cls(Ed25519PrivateKey.from_private_bytes(_load_key_file(Path(path), "hub")))
+    _KIND: ClassVar[str]
+    private: Ed25519PrivateKey | X25519PrivateKey
 
     def save(self, path: Path) -> None:
         """Write a new key file, mode 0600; FileExistsError rather than overwrite one."""
-        _save_key_file(Path(path), "hub", _raw_private(self.private))
+        _save_key_file(Path(path), self._KIND, raw_private(self.private))
 
     def public_bytes(self) -> bytes:
-        return _raw_public(self.private.public_key())
+        return raw_public(self.private.public_key())
 
     def public_b64(self) -> str:
         return _b64(self.public_bytes())
@@ -238,9 +223,27 @@ class HubKey:
 
 
 @dataclass(frozen=True, slots=True)
-class PostKey:
+class HubKey(_PackageKey):
+    """The hub's Ed25519 signing key; border posts trust its public half."""
+
+    _KIND: ClassVar[str] = "hub"
+    private: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> HubKey:
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def load(cls, path: Path) -> HubKey:
+        """The key from a hub key file; ValueError for another kind of file or loose permissions."""
+        return cls(Ed25519PrivateKey.from_private_bytes(_load_key_file(Path(path), cls._KIND)))
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey(_PackageKey):
     """A border post's X25519 key; the hub encrypts packages for its public half."""
 
+    _KIND: ClassVar[str] = "post"
     private: X25519PrivateKey
 
     @classmethod
@@ -250,21 +253,7 @@ class PostKey:
     @classmethod
     def load(cls, path: Path) -> PostKey:
         """The key from a post key file; ValueError for another kind of file or loose permissions."""
-        return cls(X25519PrivateKey.from_private_bytes(_load_key_file(Path(path), "post")))
-
-    def save(self, path: Path) -> None:
-        """Write a new key file, mode 0600; FileExistsError rather than overwrite one."""
-        _save_key_file(Path(path), "post", _raw_private(self.private))
-
-    def public_bytes(self) -> bytes:
-        return _raw_public(self.private.public_key())
-
-    def public_b64(self) -> str:
-        return _b64(self.public_bytes())
-
-    @property
-    def key_id(self) -> str:
-        return key_id(self.public_bytes())
+        return cls(X25519PrivateKey.from_private_bytes(_load_key_file(Path(path), cls._KIND)))
 
 
 def _utc(moment: datetime | None) -> datetime:
@@ -427,13 +416,6 @@ def _split(data: bytes) -> _Frame:
     )
 
 
-def _payload_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
-    kdf = HKDF(
-        algorithm=hashes.SHA256(), length=KEY_SIZE, salt=ephemeral + recipient, info=_KDF_INFO
-    )
-    return kdf.derive(shared)
-
-
 def _check_key_bytes(public: bytes, what: str) -> None:
     if not isinstance(public, bytes) or len(public) != KEY_SIZE:
         raise ValueError(f"{what} must be {KEY_SIZE} raw bytes")
@@ -485,15 +467,9 @@ def write_package(
         raise ValueError(
             f"the payload compresses to {len(compressed)} bytes, more than one package holds"
         )
-    ephemeral_key = X25519PrivateKey.generate()
-    ephemeral = _raw_public(ephemeral_key.public_key())
-    try:
-        shared = ephemeral_key.exchange(X25519PublicKey.from_public_bytes(recipient_public))
-    except ValueError:
-        raise ValueError("the recipient's public key is not a usable X25519 key") from None
+    ephemeral, payload_key = sender_agreement(recipient_public, info=_KDF_INFO)
     nonce = secrets.token_bytes(NONCE_SIZE)
-    cipher = ChaCha20Poly1305(_payload_key(shared, ephemeral, recipient_public))
-    ciphertext = cipher.encrypt(nonce, compressed, header_bytes)
+    ciphertext = ChaCha20Poly1305(payload_key).encrypt(nonce, compressed, header_bytes)
 
     signed = b"".join(
         (
@@ -605,8 +581,7 @@ def _check_sequence(header: PackageHeader, current_sequence: int | None) -> None
 
 def _open(frame: _Frame, header: PackageHeader, post: PostKey) -> bytes:
     try:
-        shared = post.private.exchange(X25519PublicKey.from_public_bytes(frame.ephemeral))
-        key = _payload_key(shared, frame.ephemeral, post.public_bytes())
+        key = recipient_agreement(post.private, frame.ephemeral, info=_KDF_INFO)
         compressed = ChaCha20Poly1305(key).decrypt(frame.nonce, frame.ciphertext, frame.header)
     except (ValueError, InvalidTag):
         raise PackageRefused(

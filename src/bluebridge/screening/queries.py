@@ -165,16 +165,14 @@ def build_query(key: str, schema: str, properties: Mapping[str, Any], path: str)
     elif schema == "Vehicle":
         for i, vin in enumerate(values("vin")):
             query.keys.append("vin:" + _checked(f"{props}.vin[{i}]", vin, normalise_vin))
-        plates = values("plate")
-        countries = values("country")
-        if plates and not countries:
-            raise InvalidInput.on(f"{props}.country", "a plate is checked with its country")
-        for i, plate in enumerate(plates):
-            compact = compact_identifier(plate)
-            if not compact:
-                raise InvalidInput.on(f"{props}.plate[{i}]", "has no letters or digits")
-            for j, country in enumerate(countries):
-                query.keys.append(f"plate:{_country(f'{props}.country[{j}]', country)}:{compact}")
+        _keys_in_country(
+            query,
+            values,
+            props,
+            name="plate",
+            key="plate",
+            without_country="a plate is checked with its country",
+        )
     elif schema == "Vessel":
         for i, imo in enumerate(values("imo")):
             query.keys.append("imo:" + _checked(f"{props}.imo[{i}]", imo, normalise_imo))
@@ -240,6 +238,29 @@ def _birth(where: str, value: str) -> BirthDate | None:
         raise InvalidInput.on(where, str(exc)) from None
 
 
+def _keys_in_country(
+    query: Query,
+    values: Callable[[str], list[str]],
+    props: str,
+    *,
+    name: str,
+    key: str,
+    without_country: str,
+) -> None:
+    """The keys of identifiers unique only within a country (a plate, a document number): one
+    for each identifier in each country given; InvalidInput for identifiers without one."""
+    identifiers = values(name)
+    countries = values("country")
+    if identifiers and not countries:
+        raise InvalidInput.on(f"{props}.country", without_country)
+    for i, identifier in enumerate(identifiers):
+        compact = compact_identifier(identifier)
+        if not compact:
+            raise InvalidInput.on(f"{props}.{name}[{i}]", "has no letters or digits")
+        for j, country in enumerate(countries):
+            query.keys.append(f"{key}:{_country(f'{props}.country[{j}]', country)}:{compact}")
+
+
 def _passport(query: Query, values: Callable[[str], list[str]], props: str) -> None:
     mrzs = values("mrz")
     if mrzs:
@@ -262,16 +283,14 @@ def _passport(query: Query, values: Callable[[str], list[str]], props: str) -> N
             query.nationalities = [mrz.nationality_country]
         if mrz.sex and query.gender is None:
             query.gender = mrz.sex
-    numbers = values("number")
-    countries = values("country")
-    if numbers and not countries:
-        raise InvalidInput.on(f"{props}.country", "a document number is checked with its country")
-    for i, number in enumerate(numbers):
-        compact = compact_identifier(number)
-        if not compact:
-            raise InvalidInput.on(f"{props}.number[{i}]", "has no letters or digits")
-        for j, country in enumerate(countries):
-            query.keys.append(f"document:{_country(f'{props}.country[{j}]', country)}:{compact}")
+    _keys_in_country(
+        query,
+        values,
+        props,
+        name="number",
+        key="document",
+        without_country="a document number is checked with its country",
+    )
 
 
 def build_queries(entities: Mapping[str, Any], path: str = "queries") -> list[Query]:
@@ -295,6 +314,17 @@ def build_queries(entities: Mapping[str, Any], path: str = "queries") -> list[Qu
     return out
 
 
+def person_properties(
+    names: Sequence[str],
+    birth: str | None = None,
+    nationality: str | None = None,
+    gender: str | None = None,
+) -> dict[str, Any]:
+    """A person's properties from plain values, those given."""
+    given = {"name": list(names), "birthDate": birth, "nationality": nationality, "gender": gender}
+    return {name: value for name, value in given.items() if value}
+
+
 def person_query(
     key: str,
     names: Sequence[str],
@@ -303,14 +333,7 @@ def person_query(
     gender: str | None = None,
 ) -> Query:
     """A person query from plain values (the command line, a manifest row, a form)."""
-    properties: dict[str, Any] = {"name": list(names)}
-    if birth:
-        properties["birthDate"] = birth
-    if nationality:
-        properties["nationality"] = nationality
-    if gender:
-        properties["gender"] = gender
-    return build_query(key, "Person", properties, key)
+    return build_query(key, "Person", person_properties(names, birth, nationality, gender), key)
 
 
 __all__ = [
@@ -320,5 +343,6 @@ __all__ = [
     "Query",
     "build_queries",
     "build_query",
+    "person_properties",
     "person_query",
 ]

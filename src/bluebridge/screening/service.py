@@ -835,6 +835,42 @@ def hit_inbox(
     return rows, total
 
 
+def get_hit(session: Session, *, principal: Principal, hit_id: int) -> ScreeningHit:
+    """One hit, for the side told of it (the record's owner, its NCB) or the agency that
+    screened: the two ends of its conversation. Absent and unseen read the same."""
+    from sqlalchemy import or_
+
+    from bluebridge.errors import NotFound
+
+    if not (principal.is_operator or any(principal.has_role(r) for r in INBOX_ROLES)):
+        raise NotFound(f"no hit {hit_id}")
+    screened = (
+        ScreeningHit.agency_id == principal.agency_id
+        if principal.agency_id is not None
+        else ScreeningHit.id.is_(None)
+    )
+    hit = (
+        session.scalar(
+            select(ScreeningHit).where(
+                ScreeningHit.id == hit_id, or_(inbox_filter(principal), screened)
+            )
+        )
+        if 1 <= hit_id <= 2**53
+        else None
+    )
+    if hit is None:
+        raise NotFound(f"no hit {hit_id}")
+    audit.record(
+        session,
+        principal=principal,
+        action="screening.hit_read",
+        object_type="screening_hit",
+        object_id=hit.id,
+        object_country=hit.owner_country,
+    )
+    return hit
+
+
 def acknowledge_hit(session: Session, *, principal: Principal, hit_id: int) -> ScreeningHit:
     """The owner has seen a hit and acts on it (audited)."""
     from bluebridge.errors import NotFound
@@ -867,6 +903,7 @@ __all__ = [
     "Screening",
     "acknowledge_hit",
     "apply_changes",
+    "get_hit",
     "hit_inbox",
     "load",
     "may_screen",

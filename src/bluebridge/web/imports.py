@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from python_multipart.multipart import MultipartParser, parse_options_header
 
 from bluebridge.access import records as access
 from bluebridge.access.principal import Principal
@@ -30,10 +29,13 @@ from bluebridge.records.kinds.base import (
     SourceType,
 )
 from bluebridge.text import check_text
-from bluebridge.web import i18n, record_labels
+from bluebridge.web import i18n, record_labels, uploads
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import CsrfFailed, Visitor, visit
+
+# The screening pages read a manifest as an import's upload, under these names.
+_Unreadable = uploads.Unreadable
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,14 +44,13 @@ JobId = Annotated[int, PathParam(ge=1, le=2**53)]
 PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
 PER_PAGE = 50
 # The upload's form, everything but the file, is small (the portal's own sends a dozen
-# values of a few bytes); its body may be as large as an import, so each bound is its own.
-FIELD_LIMIT = 20_000  # one value
-FIELDS_LIMIT = 200  # values, all told
-FIELDS_BYTES_LIMIT = 256 * 1024  # their bytes, all told
-HEADERS_LIMIT = 16 * 1024  # a part's headers
-VALUE_TOO_LONG = N_("This value is longer than the form allows.")
-TOO_MANY_VALUES = N_("The form has more values than it allows.")
-VALUES_TOO_LONG = N_("The form's values are longer than it allows all together.")
+# values of a few bytes); its body may be as large as an import.
+UPLOAD_BOUNDS = uploads.FormBounds(
+    value_bytes=20_000,
+    values=200,
+    values_bytes=256 * 1024,
+    refusal="the upload's form is too large",
+)
 
 FORMAT_LABELS = {
     imports.ImportFormat.CSV: N_("CSV (a header of field names)"),
@@ -128,93 +129,38 @@ def import_form(request: Request, session: DbSession, kind: KindName) -> Respons
     return visitor.render("imports/new.html", **_form_context(visitor, kind, values, {}))
 
 
-class _Unreadable(Exception):
-    """The body is not a multipart form that can be read."""
-
-
-class _Upload:
+class _Upload(uploads.StreamedForm):
     """A multipart upload read as it streams in: the small fields kept, within the bounds
     above (InvalidInput naming the field past one), and the file written to a temporary
     file under the data directory once the form's token, sent before it, has been checked
     (`check_token` raises CsrfFailed): a forged form never writes a byte to disk."""
 
     def __init__(self, directory: Path, check_token: Callable[[str], None]) -> None:
+        self.fields: dict[str, list[str]] = {}
+        super().__init__(UPLOAD_BOUNDS, self.fields)
         self.directory = directory
         self.check_token = check_token
-        self.fields: dict[str, list[str]] = {}
         self.path: Path | None = None
         self.filename = ""
         self.size = 0
         self._handle: Any = None
-        self._name = ""
-        self._value = bytearray()
-        self._headers: dict[str, bytes] = {}
-        self._headers_size = 0
-        self._header_name = b""
-        self._header_value = b""
-        self._is_file = False
-        self._values = 0
-        self._values_size = 0
 
-    def on_part_begin(self) -> None:
-        self._headers, self._value, self._is_file = {}, bytearray(), False
-        self._headers_size = 0
+    def begin_file(self, filename: str) -> bool:
+        if self.name != "file" or self.path is not None:
+            return False  # another file input, or a second file: read as a value
+        # The portal's form sends its token first; without it, the file is not taken.
+        self.check_token(self.one("csrf_token"))
+        self.filename = os.path.basename(filename)[:300]
+        handle, name = tempfile.mkstemp(dir=self.directory, prefix="upload-")
+        self._handle, self.path = os.fdopen(handle, "wb"), Path(name)
+        return True
 
-    def _header_bytes(self, count: int) -> None:
-        self._headers_size += count
-        if self._headers_size > HEADERS_LIMIT:
-            raise _Unreadable
+    def file_data(self, data: bytes) -> None:
+        self._handle.write(data)
+        self.size += len(data)
 
-    def on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_bytes(end - start)
-        self._header_name += data[start:end]
-
-    def on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_bytes(end - start)
-        self._header_value += data[start:end]
-
-    def on_header_end(self) -> None:
-        self._headers[self._header_name.decode("latin-1").lower()] = self._header_value
-        self._header_name, self._header_value = b"", b""
-
-    def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self._headers.get("content-disposition", b""))
-        self._name = options.get(b"name", b"").decode("utf-8", "replace")
-        filename = options.get(b"filename")
-        if filename is not None and self._name == "file" and self.path is None:
-            # The portal's form sends its token first; without it, the file is not taken.
-            self.check_token(self.one("csrf_token"))
-            self._is_file = True
-            self.filename = os.path.basename(filename.decode("utf-8", "replace"))[:300]
-            handle, name = tempfile.mkstemp(dir=self.directory, prefix="upload-")
-            self._handle, self.path = os.fdopen(handle, "wb"), Path(name)
-
-    def _refuse(self, reason: str) -> InvalidInput:
-        field = self._name[:100] or "_"
-        return InvalidInput("the upload's form is too large", [FieldProblem(field, reason)])
-
-    def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if self._is_file:
-            self._handle.write(data[start:end])
-            self.size += end - start
-            return
-        self._values_size += end - start
-        if self._values_size > FIELDS_BYTES_LIMIT:
-            raise self._refuse(VALUES_TOO_LONG)
-        if len(self._value) + end - start > FIELD_LIMIT:
-            raise self._refuse(VALUE_TOO_LONG)
-        self._value += data[start:end]
-
-    def on_part_end(self) -> None:
-        if self._is_file:
-            self._handle.close()
-            self._is_file = False
-            return
-        self._values += 1
-        if self._values > FIELDS_LIMIT:
-            raise self._refuse(TOO_MANY_VALUES)
-        if self._name:
-            self.fields.setdefault(self._name, []).append(self._value.decode("utf-8", "replace"))
+    def end_file(self) -> None:
+        self._handle.close()
 
     def discard(self) -> None:
         if self._handle is not None and not self._handle.closed:
@@ -229,36 +175,14 @@ class _Upload:
 async def _receive(
     request: Request, directory: Path, check_token: Callable[[str], None]
 ) -> _Upload:
-    """The upload, read as it arrives; _Unreadable, CsrfFailed (the token missing before the
+    """The upload, read as it arrives; Unreadable, CsrfFailed (the token missing before the
     file, or wrong) or InvalidInput (a field past the form's bounds), its file removed."""
     upload = _Upload(directory, check_token)
-    content_type, options = parse_options_header(request.headers.get("content-type", ""))
-    boundary = options.get(b"boundary")
-    if content_type != b"multipart/form-data" or not boundary:
-        raise _Unreadable
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": upload.on_part_begin,
-            "on_header_field": upload.on_header_field,
-            "on_header_value": upload.on_header_value,
-            "on_header_end": upload.on_header_end,
-            "on_headers_finished": upload.on_headers_finished,
-            "on_part_data": upload.on_part_data,
-            "on_part_end": upload.on_part_end,
-        },
-    )
     try:
-        async for chunk in request.stream():
-            # In a worker thread: the file's part is written to disk as it is parsed.
-            await run_in_threadpool(parser.write, chunk)
-        await run_in_threadpool(parser.finalize)
-    except (CsrfFailed, InvalidInput):
+        await uploads.read_multipart(request, upload)
+    except (uploads.Unreadable, CsrfFailed, InvalidInput):
         upload.discard()
         raise
-    except Exception:
-        upload.discard()
-        raise _Unreadable from None
     return upload
 
 

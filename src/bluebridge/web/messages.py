@@ -25,7 +25,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic.fields import FieldInfo
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import parse_options_header
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
@@ -37,18 +37,17 @@ from bluebridge.errors import Conflict, FieldProblem, InvalidInput, PermissionDe
 from bluebridge.members import reference
 from bluebridge.members.models import Agency
 from bluebridge.messaging import crypto, service
-from bluebridge.messaging.forms import MODELS, Form
+from bluebridge.messaging.forms import MODELS, SYSTEM_FORMS, Form
 from bluebridge.messaging.models import Message, SharingGroup
 from bluebridge.notices import printing
 from bluebridge.records.kinds.base import HandlingCode
 from bluebridge.records.models import Record
 from bluebridge.store.pagination import Page
 from bluebridge.text import is_ascii_number
-from bluebridge.web import i18n, record_labels
+from bluebridge.web import i18n, record_labels, uploads
 from bluebridge.web import notices as notice_pages
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
-from bluebridge.web.imports import TOO_MANY_VALUES, VALUE_TOO_LONG, VALUES_TOO_LONG
 from bluebridge.web.portal import CsrfFailed, Visitor, visit
 from bluebridge.web.record_form import Choices
 from bluebridge.web.records import FormPairs
@@ -62,12 +61,14 @@ PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
 Filter = Annotated[str | None, Query(max_length=400)]
 PER_PAGE = 50
 GROUPS_PER_PAGE = 50
-# The compose form's values, everything but its files, are small beside a file: each bound
-# is its own, as on the import's upload (a body is at most 100,000 characters).
-FIELD_LIMIT = 512 * 1024  # one value
-FIELDS_LIMIT = 1000  # values, all told
-FIELDS_BYTES_LIMIT = 2 * 1024 * 1024  # their bytes, all told
-HEADERS_LIMIT = 16 * 1024  # a part's headers
+# The compose form's values, everything but its files, are small beside a file (a body is at
+# most 100,000 characters).
+COMPOSE_BOUNDS = uploads.FormBounds(
+    value_bytes=512 * 1024,
+    values=1000,
+    values_bytes=2 * 1024 * 1024,
+    refusal="the form is too large",
+)
 ATTACHMENTS = "attachments"  # the file input's name
 SHOW_FORM = "_show"  # the button that shows the chosen form's fields (without script)
 
@@ -83,6 +84,9 @@ FORM_LABELS = {
     Form.ACTION_TAKEN.value: N_("Action taken"),
     Form.ACCESS_REQUEST.value: N_("Request for access to a record"),
     Form.ACCESS_DECISION.value: N_("Decision on a request for access"),
+    Form.PAYMENT_LEG.value: N_("I-GRIP: payment to intercept"),
+    Form.PAYMENT_UPDATE.value: N_("I-GRIP: news of a payment leg"),
+    Form.ASSETS_FOUND.value: N_("Assets found (silver notice)"),
 }
 FORM_HINTS = {
     Form.HIT_FOUND.value: N_(
@@ -96,6 +100,10 @@ FORM_HINTS = {
     ),
     Form.ACCESS_DECISION.value: N_(
         "Answers a request for access: reply to the request, or use the buttons on its page."
+    ),
+    Form.ASSETS_FOUND.value: N_(
+        "Answers a silver notice with one asset your country found: refer to the notice "
+        "(notice:number), one message an asset."
     ),
 }
 # The fields of every structured form (forms.MODELS), by name.
@@ -113,6 +121,28 @@ FIELD_LABELS = {
     "reason": N_("Reason"),
     "days": N_("For how many days"),
     "decision": N_("Decision"),
+    "case": N_("Case"),
+    "leg": N_("Payment leg"),
+    "leg_id": N_("Leg number"),
+    "hop": N_("Hop"),
+    "fraud_type": N_("Kind of fraud"),
+    "amount": N_("Amount"),
+    "currency": N_("Currency"),
+    "value_at": N_("Value date"),
+    "beneficiary_name": N_("Beneficiary"),
+    "beneficiary_account": N_("Beneficiary's account"),
+    "beneficiary_bic": N_("Beneficiary's bank (BIC)"),
+    "beneficiary_bank": N_("Beneficiary's bank"),
+    "ordering_account": N_("Account debited"),
+    "uetr": N_("UETR"),
+    "end_to_end_id": N_("End-to-end reference"),
+    "answer_due_at": N_("Answer due by"),
+    "state": N_("State"),
+    "note": N_("Note"),
+    "kind": N_("Kind of asset"),
+    "location": N_("Where it is"),
+    "identifier": N_("Identifier (account, parcel, registration, company number)"),
+    "value": N_("Estimated value"),
 }
 OPTION_LABELS = {
     "action": {
@@ -123,6 +153,14 @@ OPTION_LABELS = {
         "other": N_("Other action"),
     },
     "decision": {"grant": N_("Access granted"), "refuse": N_("Access refused")},
+    "kind": {
+        "account": N_("Bank account"),
+        "property": N_("Real estate"),
+        "vehicle": N_("Vehicle"),
+        "company": N_("Company"),
+        "crypto_asset": N_("Crypto asset"),
+        "other": N_("Other asset"),
+    },
 }
 ROLE_LABELS = {"to": N_("Addressee"), "cc": N_("Copy"), "esc": N_("Reached by escalation")}
 REFERENCE_LABELS = {
@@ -131,6 +169,8 @@ REFERENCE_LABELS = {
     "hit": N_("Hit %(number)s"),
     "case": N_("Case %(number)s"),
     "message": N_("Message %(number)s"),
+    "payment_case": N_("I-GRIP case %(number)s"),
+    "payment_leg": N_("I-GRIP leg %(number)s"),
 }
 # The labels of the compose form's fields, for the summary of its errors.
 COMPOSE_FIELDS = {
@@ -283,7 +323,7 @@ def _row(item: service.InboxItem, box: str) -> Row:
     to = ", ".join([*envelope.get("to", []), *envelope.get("cc", [])])
     return Row(
         item=item,
-        unread=box == "inbox" and item.recipient is not None and item.recipient.read_at is None,
+        unread=box != "sent" and item.recipient is not None and item.recipient.read_at is None,
         to=to,
         read=sum(1 for r in message.recipients if r.read_at is not None),
         recipients=len(message.recipients),
@@ -349,8 +389,9 @@ def inbox(
             # A search decrypts the messages it reads; one altered after sending stops it.
             session.rollback()
             errors = {"_": _(SEARCH_ALTERED)}
-    box_name = filters["box"] if filters["box"] in ("inbox", "sent") else "inbox"
-    kept = {k: v for k, v in filters.items() if v and (k != "box" or v == "sent")}
+    box_name = filters["box"] if filters["box"] in service.BOXES else "inbox"
+    kept = {k: v for k, v in filters.items() if v and (k != "box" or v != "inbox")}
+    counts = service.unread_counts(session, principal=principal)
     query = urllib.parse.urlencode(kept)
     return visitor.render(
         "messages/inbox.html",
@@ -362,7 +403,11 @@ def inbox(
         errors=errors,
         base=f"/messages?{query}&" if query else "/messages?",
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        counts=service.unread_counts(session, principal=principal),
+        counts=counts,
+        # Escalations reach the NCB's supervisors: their tab, or anyone's once there are some.
+        show_escalated=principal.has_role(Role.SUPERVISOR)
+        or counts["escalated"] > 0
+        or box_name == "escalated",
         searched=service.SEARCHED,
         forms=[(f.value, _(FORM_LABELS[f.value])) for f in Form],
         may_send=_may_send(principal),
@@ -649,6 +694,7 @@ def _render_compose(
                 form_inputs(f.value),
             )
             for f in Form
+            if f not in SYSTEM_FORMS
         ],
         countries=countries,
         regions=[(r.value, printing.region_name(r.value, lang)) for r in reference.Region],
@@ -678,7 +724,7 @@ def compose(
     values = ComposeForm({"priority": ["routine"], "form": [Form.FREE.value]})
     if reply_to is not None:
         values.values.update(_reply_values(session, visitor, principal, reply_to))
-    if form and form.strip() in {f.value for f in Form}:
+    if form and form.strip() in {f.value for f in Form if f not in SYSTEM_FORMS}:
         values.values["form"] = [form.strip()]
     if reference and (ref := _parse_reference(reference)) is not None:
         values.values["references"] = [f"{ref[0]}:{ref[1]}"]
@@ -691,10 +737,6 @@ def compose(
     return _render_compose(visitor, session, principal, values)
 
 
-class _Unreadable(Exception):
-    """The body is not a form that can be read."""
-
-
 class _TooLarge(Exception):
     """A value of the form went past its bounds: the values read before it, and why."""
 
@@ -704,7 +746,7 @@ class _TooLarge(Exception):
         self.refusal = refusal
 
 
-class _Submission:
+class _Submission(uploads.StreamedForm):
     """A compose form read as it streams in: its values within the bounds above (InvalidInput
     naming the value past one) and each file held in memory up to one byte past the size
     limit, one file past the count limit, so that the service names the file too large or the
@@ -712,96 +754,43 @@ class _Submission:
     token, sent before the files, has been checked (`check_token` raises CsrfFailed)."""
 
     def __init__(self, check_token: Callable[[str], None], max_file_bytes: int) -> None:
+        self.form = ComposeForm()
+        super().__init__(COMPOSE_BOUNDS, self.form.values)
         self.check_token = check_token
         self.max_file_bytes = max_file_bytes
-        self.form = ComposeForm()
         self._checked = False
-        self._name = ""
-        self._filename: str | None = None
-        self._value = bytearray()
-        self._headers: dict[str, bytes] = {}
-        self._headers_size = 0
-        self._header_name = b""
-        self._header_value = b""
-        self._values = 0
-        self._values_size = 0
+        self._filename = ""
         self._file: bytearray | None = None
 
-    def on_part_begin(self) -> None:
-        self._headers, self._value, self._file, self._filename = {}, bytearray(), None, None
-        self._headers_size = 0
-
-    def _header_bytes(self, count: int) -> None:
-        self._headers_size += count
-        if self._headers_size > HEADERS_LIMIT:
-            raise _Unreadable
-
-    def on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_bytes(end - start)
-        self._header_name += data[start:end]
-
-    def on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_bytes(end - start)
-        self._header_value += data[start:end]
-
-    def on_header_end(self) -> None:
-        self._headers[self._header_name.decode("latin-1").lower()] = self._header_value
-        self._header_name, self._header_value = b"", b""
-
-    def on_headers_finished(self) -> None:
-        _kind, options = parse_options_header(self._headers.get("content-disposition", b""))
-        self._name = options.get(b"name", b"").decode("utf-8", "replace")[:100]
-        filename = options.get(b"filename")
-        if filename is None:
-            return
-        self._filename = filename.decode("utf-8", "replace")[:300]
-        if self._name != ATTACHMENTS or not self._filename:
-            return  # another file input, or none chosen: nothing is kept
+    def begin_file(self, filename: str) -> bool:
+        # Every part with a file name is a file's, kept or not: never a value.
+        self._filename, self._file = filename[:300], None
+        if self.name != ATTACHMENTS or not self._filename:
+            return True  # another file input, or none chosen: nothing is kept
         if not self._checked:
             self.check_token(self.form.one("csrf_token"))
             self._checked = True
         if len(self.form.files) <= service.MAX_ATTACHMENTS:
             self._file = bytearray()
+        return True
 
-    def _refuse(self, reason: str) -> InvalidInput:
-        return InvalidInput("the form is too large", [FieldProblem(self._name or "_", reason)])
+    def file_data(self, data: bytes) -> None:
+        if self._file is not None and len(self._file) <= self.max_file_bytes:
+            self._file += data[: self.max_file_bytes + 1 - len(self._file)]
 
-    def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if self._filename is not None:
-            if self._file is not None and len(self._file) <= self.max_file_bytes:
-                self._file += data[
-                    start : min(end, start + self.max_file_bytes + 1 - len(self._file))
-                ]
-            return
-        self._values_size += end - start
-        if self._values_size > FIELDS_BYTES_LIMIT:
-            raise self._refuse(VALUES_TOO_LONG)
-        if len(self._value) + end - start > FIELD_LIMIT:
-            raise self._refuse(VALUE_TOO_LONG)
-        self._value += data[start:end]
-
-    def on_part_end(self) -> None:
-        if self._filename is not None:
-            if self._file is not None:
-                self.form.files.append((self._filename, bytes(self._file)))
-            self._file = None
-            return
-        self._values += 1
-        if self._values > FIELDS_LIMIT:
-            raise self._refuse(TOO_MANY_VALUES)
-        if self._name:
-            self.form.values.setdefault(self._name, []).append(
-                self._value.decode("utf-8", "replace")
-            )
+    def end_file(self) -> None:
+        if self._file is not None:
+            self.form.files.append((self._filename, bytes(self._file)))
+        self._file = None
 
 
 async def _receive(request: Request, visitor: Visitor) -> ComposeForm:
     """The submitted compose form: multipart as it streams in (the portal's form), or a plain
     form without files; CsrfFailed without the form's token, InvalidInput past its bounds."""
-    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    content_type, _options = parse_options_header(request.headers.get("content-type", ""))
     if content_type == b"application/x-www-form-urlencoded":
         try:
-            plain = await request.form(max_fields=FIELDS_LIMIT, max_files=0)
+            plain = await request.form(max_fields=COMPOSE_BOUNDS.values, max_files=0)
         except HTTPException as exc:
             raise InvalidInput(str(exc.detail)) from None
         form = ComposeForm()
@@ -810,36 +799,15 @@ async def _receive(request: Request, visitor: Visitor) -> ComposeForm:
                 form.values.setdefault(name, []).append(value)
         visitor.check_csrf(form.one("csrf_token"))
         return form
-    boundary = options.get(b"boundary")
-    if content_type != b"multipart/form-data" or not boundary:
-        raise _Unreadable
     submission = _Submission(
         visitor.check_csrf, visitor.runtime.settings.message_attachment_max_bytes
     )
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": submission.on_part_begin,
-            "on_header_field": submission.on_header_field,
-            "on_header_value": submission.on_header_value,
-            "on_header_end": submission.on_header_end,
-            "on_headers_finished": submission.on_headers_finished,
-            "on_part_data": submission.on_part_data,
-            "on_part_end": submission.on_part_end,
-        },
-    )
     try:
-        async for chunk in request.stream():
-            await run_in_threadpool(parser.write, chunk)
-        await run_in_threadpool(parser.finalize)
-    except CsrfFailed:
-        raise
+        await uploads.read_multipart(request, submission)
     except InvalidInput as exc:
         # What was typed before the value past the bounds is shown again.
         visitor.check_csrf(submission.form.one("csrf_token"))
         raise _TooLarge(submission.form, exc) from None
-    except Exception:
-        raise _Unreadable from None
     visitor.check_csrf(submission.form.one("csrf_token"))
     return submission.form
 
@@ -854,7 +822,7 @@ async def send(request: Request, session: DbSession) -> Response:
     await run_in_threadpool(session.commit)
     try:
         values = await _receive(request, visitor)
-    except _Unreadable:
+    except uploads.Unreadable:
         raise CsrfFailed from None  # no readable form, so no token: an expired form
     except _TooLarge as exc:
         return await run_in_threadpool(_refused_form, visitor, session, principal, exc)
@@ -940,9 +908,13 @@ def _reference_links(
         elif kind == "notice":
             links.append(ReferenceLink(text, f"/notices/{number}"))
         elif kind == "hit":
-            links.append(ReferenceLink(text, "/hits"))
+            links.append(ReferenceLink(text, f"/hits/{number}"))
         elif kind == "message":
             links.append(ReferenceLink(text, f"/messages/{number}"))
+        elif kind == "payment_case":
+            links.append(ReferenceLink(text, f"/igrip/cases/{number}"))
+        elif kind == "payment_leg":
+            links.append(ReferenceLink(text, f"/igrip/legs/{number}"))
         else:
             links.append(ReferenceLink(text, None))
     return links
@@ -1260,6 +1232,27 @@ def _group_errors(exc: ServiceError, members: Sequence[str]) -> dict[str, str]:
     return _errors_of(known, places, {"members": list(members)}) or {"_": reason_text(exc.detail)}
 
 
+def _group_refused(
+    visitor: Visitor,
+    session: Session,
+    exc: InvalidInput,
+    *,
+    values: Mapping[str, str],
+    members: Sequence[str],
+    open_form: str,
+) -> Response:
+    """The groups page again, the form that was sent open with its values and what is wrong."""
+    session.rollback()
+    return _render_groups(
+        visitor,
+        session,
+        errors=_group_errors(exc, members),
+        values=values,
+        open_form=open_form,
+        status_code=422,
+    )
+
+
 @router.post("/messages/groups", response_class=HTMLResponse)
 def create_group(request: Request, session: DbSession, pairs: FormPairs) -> Response:
     visitor = visit(request, session)
@@ -1273,14 +1266,8 @@ def create_group(request: Request, session: DbSession, pairs: FormPairs) -> Resp
             session, principal=principal, code=values["code"], name=values["name"], members=members
         )
     except InvalidInput as exc:
-        session.rollback()
-        return _render_groups(
-            visitor,
-            session,
-            errors=_group_errors(exc, members),
-            values=values,
-            open_form="new",
-            status_code=422,
+        return _group_refused(
+            visitor, session, exc, values=values, members=members, open_form="new"
         )
     return visitor.redirect(
         "/messages/groups",
@@ -1301,14 +1288,8 @@ def change_members(
     try:
         group = service.set_group_members(session, principal=principal, code=code, members=members)
     except InvalidInput as exc:
-        session.rollback()
-        return _render_groups(
-            visitor,
-            session,
-            errors=_group_errors(exc, members),
-            values=values,
-            open_form=code.upper(),
-            status_code=422,
+        return _group_refused(
+            visitor, session, exc, values=values, members=members, open_form=code.upper()
         )
     return visitor.redirect(
         "/messages/groups",

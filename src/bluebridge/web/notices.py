@@ -592,6 +592,21 @@ def subject_controls(kind: str, type_: str, values: Values, more: set[str]) -> l
     return [subjects]
 
 
+def _countries_control(
+    path: str, label: str, values: Values, countries: list[tuple[str, str]], *, hint: str
+) -> Control:
+    """A choice of several countries, a given code that is no country's kept."""
+    given = _given(values, path)
+    return Control(
+        path,
+        label,
+        "countries",
+        values=given,
+        options=_with_given(countries, given),
+        hint=hint,
+    )
+
+
 def policy_controls(kind: str, type_: str, values: Values, lang: str) -> list[Control]:
     """Who may see a notice (its access policy and public extract), or whom a diffusion
     goes to."""
@@ -613,12 +628,11 @@ def policy_controls(kind: str, type_: str, values: Values, lang: str) -> list[Co
                 values=_given(values, "recipients.regions"),
                 options=regions,
             ),
-            Control(
+            _countries_control(
                 "recipients.countries",
                 _("Countries"),
-                "countries",
-                values=_given(values, "recipients.countries"),
-                options=_with_given(countries, _given(values, "recipients.countries")),
+                values,
+                countries,
                 hint=_("Hold Ctrl (or Cmd) to choose several."),
             ),
         ]
@@ -635,12 +649,11 @@ def policy_controls(kind: str, type_: str, values: Values, lang: str) -> list[Co
             values=_given(values, "access_policy.mode") or ["all_members"],
             options=_with_given(modes, _given(values, "access_policy.mode")),
         ),
-        Control(
+        _countries_control(
             "access_policy.countries",
             _("Countries listed"),
-            "countries",
-            values=_given(values, "access_policy.countries"),
-            options=_with_given(countries, _given(values, "access_policy.countries")),
+            values,
+            countries,
             hint=_("For a notice seen only by the countries listed."),
         ),
         Control(
@@ -650,12 +663,11 @@ def policy_controls(kind: str, type_: str, values: Values, lang: str) -> list[Co
             values=_given(values, "access_policy.regions"),
             options=regions,
         ),
-        Control(
+        _countries_control(
             "access_policy.excluded_countries",
             _("Countries excluded"),
-            "countries",
-            values=_given(values, "access_policy.excluded_countries"),
-            options=_with_given(countries, _given(values, "access_policy.excluded_countries")),
+            values,
+            countries,
             hint=_("For a notice seen by all member countries except those listed."),
         ),
     ]

@@ -530,6 +530,18 @@ def envelope_controls(
     return envelope, policy
 
 
+def policy_values(policy: access.AccessPolicy) -> dict[str, list[str]]:
+    """The form's values for an access policy."""
+    return {
+        "access_policy.mode": [policy.mode.value],
+        "access_policy.countries": list(policy.countries),
+        "access_policy.regions": [r.value for r in policy.regions],
+        "access_policy.agency_kinds": [k.value for k in policy.agency_kinds],
+        "access_policy.specialties": [s.value for s in policy.specialties],
+        "access_policy.excluded_countries": list(policy.excluded_countries),
+    }
+
+
 def record_values(record: Any, kind: RecordKind[Any], *, policy: access.AccessPolicy) -> Values:
     """The form's values for a stored record: its envelope, its access policy and its payload
     (as far as the input schema shares the stored one: a card number is never stored)."""
@@ -538,12 +550,7 @@ def record_values(record: Any, kind: RecordKind[Any], *, policy: access.AccessPo
         "source_grading": [record.source_grading],
         "information_grading": [record.information_grading],
         "handling_codes": list(record.handling_codes),
-        "access_policy.mode": [policy.mode.value],
-        "access_policy.countries": list(policy.countries),
-        "access_policy.regions": [r.value for r in policy.regions],
-        "access_policy.agency_kinds": [k.value for k in policy.agency_kinds],
-        "access_policy.specialties": [s.value for s in policy.specialties],
-        "access_policy.excluded_countries": list(policy.excluded_countries),
+        **policy_values(policy),
     }
     _payload_values(payload_specs(kind), record.payload, PAYLOAD, values)
     return values
@@ -947,6 +954,7 @@ __all__ = [
     "parse_payload",
     "payload_controls",
     "place_errors",
+    "policy_values",
     "record_values",
     "submitted_values",
     "with_errors",

@@ -163,15 +163,8 @@ def record_list(
 
 
 def _default_values(record_kind: RecordKind[Any]) -> dict[str, list[str]]:
-    policy = service.default_policy(record_kind)  # the policy a record gets when given none
-    return {
-        "access_policy.mode": [policy.mode.value],
-        "access_policy.countries": list(policy.countries),
-        "access_policy.regions": [r.value for r in policy.regions],
-        "access_policy.agency_kinds": [k.value for k in policy.agency_kinds],
-        "access_policy.specialties": [s.value for s in policy.specialties],
-        "access_policy.excluded_countries": list(policy.excluded_countries),
-    }
+    # The policy a record gets when given none.
+    return forms.policy_values(service.default_policy(record_kind))
 
 
 def _render_form(

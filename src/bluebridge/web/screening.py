@@ -32,6 +32,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 
 from bluebridge.access.principal import Principal, PrincipalKind
 from bluebridge.api.deps import DbSession
@@ -928,6 +929,49 @@ def hit_inbox(
         waiting=waiting,
         base=f"/hits?{query}",
         here=f"/hits?{query}page={page}",
+        decimal=decimals(visitor.lang),
+    )
+
+
+@dataclass
+class HitMessage:
+    item: Any  # messaging.service.InboxItem
+    form_label: str
+    priority_label: str
+
+
+@router.get("/hits/{hit_id}", response_class=HTMLResponse)
+def hit_page(request: Request, session: DbSession, hit_id: HitId) -> Response:
+    """One hit and its whole conversation on the secure network: the hit message to the
+    owner's NCB, the replies, the information supplied and the action taken."""
+    from bluebridge.messaging import service as messaging
+
+    visitor = visit(request, session)
+    principal = _inbox_reader(visitor)
+    hit = service.get_hit(session, principal=principal, hit_id=hit_id)
+    conversation = messaging.hit_conversation(
+        session, settings=visitor.runtime.settings, principal=principal, hit_id=hit.id
+    )
+    owner_side = session.scalar(
+        select(ScreeningHit.id).where(ScreeningHit.id == hit.id, service.inbox_filter(principal))
+    )
+    from bluebridge.web.messages import FORM_LABELS, PRIORITY_LABELS
+
+    return visitor.render(
+        "screening/hit.html",
+        view=hit_view(hit, visitor.lang),
+        conversation=[
+            HitMessage(
+                item,
+                _(FORM_LABELS.get(item.message.form, item.message.form)),
+                _(PRIORITY_LABELS.get(item.message.priority, item.message.priority)),
+            )
+            for item in conversation
+        ],
+        answer_to=conversation[-1].message.id if conversation else None,
+        may_send=messaging.may_send(principal),
+        owner_side=owner_side is not None,
+        here=f"/hits/{hit.id}",
         decimal=decimals(visitor.lang),
     )
 
