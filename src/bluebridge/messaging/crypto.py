@@ -310,9 +310,18 @@ def canonical(envelope: Mapping[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
-def sign(signing_private: bytes, envelope: Mapping[str, Any]) -> bytes:
+def signing_key(signing_private: bytes) -> Ed25519PrivateKey:
+    """The private key loaded once, for a batch of signatures."""
+    return Ed25519PrivateKey.from_private_bytes(_check_key(signing_private, "a signing key"))
+
+
+def sign(signing_private: bytes | Ed25519PrivateKey, envelope: Mapping[str, Any]) -> bytes:
     """The Ed25519 signature (64 bytes) of the canonical envelope."""
-    key = Ed25519PrivateKey.from_private_bytes(_check_key(signing_private, "a signing key"))
+    key = (
+        signing_private
+        if isinstance(signing_private, Ed25519PrivateKey)
+        else signing_key(signing_private)
+    )
     return key.sign(canonical(envelope))
 
 

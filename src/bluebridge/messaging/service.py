@@ -515,7 +515,7 @@ def send_many(
     agency_ids = sorted({a for c in checked for a in c.recipients} | {sender_id})
     agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     agency_keys = keys.active_keys(session, settings, agency_ids)
-    signing_private = keys.private(settings, agency_keys[sender_id]).signing
+    signing_private = crypto.signing_key(keys.private(settings, agency_keys[sender_id]).signing)
     prepared = [
         _prepare(
             principal=principal,
@@ -569,7 +569,7 @@ def _prepare(
     recipients: dict[int, str],
     agencies: dict[int, Agency],
     agency_keys: dict[int, AgencyKey],
-    signing_private: bytes,
+    signing_private: bytes | Any,  # the raw key, or one loaded by crypto.signing_key
     subject: str,
     body: str,
     priority: str,
@@ -1575,7 +1575,7 @@ def notify_hits(
     agency_ids = sorted({deciding[h.hit_id] for h in wanted} | {sender_id})
     agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     agency_keys = keys.active_keys(session, settings, agency_ids)
-    signing = keys.private(settings, agency_keys[sender_id]).signing
+    signing = crypto.signing_key(keys.private(settings, agency_keys[sender_id]).signing)
     sender = agencies[sender_id]
     prepared = []
     for hit in wanted:

@@ -140,6 +140,7 @@ FIELD_LABELS = {
     "state": N_("State"),
     "note": N_("Note"),
     "kind": N_("Kind of asset"),
+    "description": N_("Description"),
     "location": N_("Where it is"),
     "identifier": N_("Identifier (account, parcel, registration, company number)"),
     "value": N_("Estimated value"),
