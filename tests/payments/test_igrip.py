@@ -107,6 +107,8 @@ def test_a_bad_request_names_every_problem_and_keeps_nothing(runtime, desks):
         file(runtime, desks["fra"], data)
     fields = {p.field for p in raised.value.problems}
     assert "payments.0.beneficiary.iban" in fields
+    assert "payments.1.amount" in fields  # with the others, at once
+    assert "payments.4.beneficiary_country" in fields  # a wallet names its exchange's country
     assert "payments.2.currency" in fields
     assert "payments.3.value_at" in fields
     assert "payments.5.uetr" in fields
@@ -281,7 +283,7 @@ def test_a_three_hop_money_trail_is_followed_without_retyping(runtime, desks):
         nodes, edges = service.money_flow(desks["fra"], case)
         assert len(edges) == 3
         frozen = {n.id: n.frozen for n in nodes}
-        assert frozen[f"IBAN {ACCOUNTS['ITA']['iban']}"] == Decimal("80000.00")
+        assert frozen[f"IBAN {ACCOUNTS['ITA']['iban']}"] == {"EUR": Decimal("80000.00")}
         # Spain sees its leg and those next to it; Italy its own and the one before.
         assert [leg.hop for leg in access.visible_legs(desks["esp"], case)] == [1, 2, 3]
         assert [leg.hop for leg in access.visible_legs(desks["ita"], case)] == [2, 3]
@@ -338,7 +340,11 @@ def test_overdue_legs_are_escalated_once_to_the_countrys_ncb(runtime, desks):
         )
     [leg, _] = legs_of(runtime, case_id)
     assert leg.escalated == ["acknowledge", "answer"]
-    assert service.is_overdue(leg, a_day_later) == "answer"
+    with runtime.sessions() as session:
+        loaded = session.get(PaymentLeg, leg.id)
+        assert service.is_overdue(loaded, a_day_later) == "answer"
+        loaded.case.status = "closed"  # a closed case has nothing overdue
+        assert service.is_overdue(loaded, a_day_later) is None
 
 
 def test_a_shared_beneficiary_raises_an_alert_on_both_cases_within_what_each_sees(runtime, desks):

@@ -35,6 +35,7 @@ from bluebridge.settings import Settings
 from bluebridge.web import imports as web_imports
 from bluebridge.web import messages as web_messages
 from bluebridge.web import notices as web_notices
+from bluebridge.web import payments as web_payments
 from bluebridge.web import records as web_records
 from bluebridge.web import routes as web_routes
 from bluebridge.web import screening as web_screening
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(web_screening.router)
     app.include_router(web_notices.router)
     app.include_router(web_messages.router)
+    app.include_router(web_payments.router)
     app.include_router(web_records.router)
     web_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import iso4217
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -145,8 +145,10 @@ class PaymentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: Decimal = Field(description="in the currency's unit, e.g. 125000.00")
+    # The currency before the amount, the account before its country: each field's check
+    # reads the one before it, so that every problem is named at once, by its own field.
     currency: str = Field(min_length=3, max_length=4, description="ISO 4217, or BTC/ETH/USDT/XMR")
+    amount: Decimal = Field(description="in the currency's unit, e.g. 125000.00")
     value_at: dt.datetime = Field(description="the value date and time of the payment")
     ordering: AccountIn = Field(description="the victim's account the money left")
     beneficiary: AccountIn = Field(description="the account that received it")
@@ -154,6 +156,7 @@ class PaymentIn(BaseModel):
     beneficiary_bank: Line | None = None
     beneficiary_country: str | None = Field(
         default=None,
+        validate_default=True,
         description="derived from the IBAN, the BIC or the national account; give it for a "
         "wallet (the exchange's country)",
     )
@@ -170,10 +173,38 @@ class PaymentIn(BaseModel):
         currency_digits(code)
         return code
 
+    @field_validator("amount")
+    @classmethod
+    def _amount(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        currency = info.data.get("currency")
+        if isinstance(currency, str):
+            return check_amount(value, currency)
+        if not value.is_finite() or value <= 0:
+            raise ValueError("must be more than zero")
+        return value
+
     @field_validator("value_at")
     @classmethod
     def _value_at(cls, value: dt.datetime) -> dt.datetime:
         return _aware_past(value, what="a payment")
+
+    @field_validator("beneficiary_country")
+    @classmethod
+    def _beneficiary_country(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Derived from the account, checked against the one given; a member country."""
+        given = _country_code(value)
+        account = info.data.get("beneficiary")
+        if not isinstance(account, AccountIn):
+            return given  # the account itself was refused: nothing to derive from
+        derived = _account_country(account)
+        if derived and given and derived != given:
+            raise ValueError(f"the account is in {derived}, not {given}")
+        country = derived or given
+        if country is None:
+            raise ValueError("name the country of the beneficiary's bank or exchange")
+        if not _is_member(country):
+            raise ValueError("is not a member country")
+        return country
 
     @field_validator("beneficiary_email")
     @classmethod
@@ -194,37 +225,6 @@ class PaymentIn(BaseModel):
         if parsed.version != 4:
             raise ValueError("a UETR is a version 4 UUID")
         return str(parsed)
-
-
-def payment_problems(payment: PaymentIn) -> list[tuple[str, str]]:
-    """What a payment's fields cannot say alone: its amount against its currency's digits, and
-    the beneficiary's country, derived from the account and checked against the one given
-    (which it then holds). Each problem as (field, reason)."""
-    problems = []
-    try:
-        check_amount(payment.amount, payment.currency)
-    except ValueError as exc:
-        problems.append(("amount", str(exc)))
-    derived = _account_country(payment.beneficiary)
-    given = None
-    if payment.beneficiary_country is not None:
-        try:
-            given = _country_code(payment.beneficiary_country)
-        except ValueError as exc:
-            problems.append(("beneficiary_country", str(exc)))
-    if derived and given and derived != given:
-        problems.append(("beneficiary_country", f"the account is in {derived}, not {given}"))
-    country = derived or given
-    if country is None:
-        if not any(field == "beneficiary_country" for field, _ in problems):
-            problems.append(
-                ("beneficiary_country", "name the country of the beneficiary's bank or exchange")
-            )
-    elif not _is_member(country):
-        problems.append(("beneficiary_country", "is not a member country"))
-    else:
-        payment.beneficiary_country = country
-    return problems
 
 
 def _is_member(alpha3: str) -> bool:

@@ -53,7 +53,6 @@ from bluebridge.payments.schemas import (
     StepIn,
     as_payment,
     check_amount,
-    payment_problems,
 )
 from bluebridge.records import service as records
 from bluebridge.records.kinds import financial_accounts
@@ -514,11 +513,6 @@ def file_case(
     assert principal.agency_id is not None
     assert principal.country is not None
     problems: list[FieldProblem] = []
-    for n, payment in enumerate(filing.payments):
-        problems += [
-            FieldProblem(f"payments.{n}.{name}", reason)
-            for name, reason in payment_problems(payment)
-        ]
     evidence, evidence_problems = _evidence(filing)
     problems += evidence_problems
     evidence = [*evidence, *(attachments or ())]
@@ -653,6 +647,8 @@ def overdue_stages(leg: PaymentLeg, now: dt.datetime | None = None) -> list[str]
     """The targets a leg is past: "acknowledge" (still received after its acknowledgement
     target), "answer" (no first answer after its answer target)."""
     now = now or utcnow()
+    if leg.case.status != "open":
+        return []  # a closed case has nothing overdue
     state = LegState(leg.state)
     stages = []
     if state is LegState.RECEIVED and now > _aware(leg.acknowledge_due_at):
@@ -808,9 +804,6 @@ def step(
         except ValidationError as exc:
             problems += _problems(exc, f"onward.{n}.")
             continue
-        problems += [
-            FieldProblem(f"onward.{n}.{name}", reason) for name, reason in payment_problems(payment)
-        ]
         if payment.value_at < _aware(leg.value_at):
             problems.append(
                 FieldProblem(f"onward.{n}.value_at", "is before the money reached the account")
@@ -1300,10 +1293,13 @@ def dashboard(session: Session, *, settings: Settings, principal: Principal) -> 
 
 @dataclass(frozen=True, slots=True)
 class FlowNode:
-    id: str
-    label: str
-    country: str
-    frozen: Decimal
+    """An account of the money flow: who holds it, where, and what is frozen on it."""
+
+    id: str  # the account as people read it
+    holder: str  # "?" when not known
+    country: str  # "" for the victim's account
+    frozen: dict[str, Decimal]  # per currency
+    victim: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -1323,12 +1319,19 @@ def money_flow(principal: Principal, case: PaymentCase) -> tuple[list[FlowNode],
         source = account_text(leg.ordering)
         target = account_text(leg.beneficiary)
         if source not in nodes:
-            owner = case.victim.get("name", "?") if leg.hop == 1 else "?"
-            nodes[source] = FlowNode(source, f"{owner}: {source}", "", Decimal(0))
+            first = leg.hop == 1
+            holder = str(case.victim.get("name", "?")) if first else "?"
+            nodes[source] = FlowNode(source, holder, "", {}, victim=first)
         held = nodes.get(target)
-        frozen = Decimal(leg.frozen_amount or 0) + (held.frozen if held else Decimal(0))
+        frozen = dict(held.frozen) if held else {}
+        if leg.frozen_amount:
+            frozen[leg.currency] = frozen.get(leg.currency, Decimal(0)) + Decimal(leg.frozen_amount)
         nodes[target] = FlowNode(
-            target, f"{leg.beneficiary_name}: {target}", leg.beneficiary_country, frozen
+            target,
+            leg.beneficiary_name,
+            leg.beneficiary_country,
+            frozen,
+            victim=held.victim if held else False,
         )
         edges.append(FlowEdge(source, target, leg))
     return list(nodes.values()), edges

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -52,6 +52,7 @@ from bluebridge.store.base import utcnow
 from bluebridge.store.pagination import Page
 from bluebridge.text import is_ascii_number
 from bluebridge.web import i18n
+from bluebridge.web.charts import BAR_HEIGHT, CHART_WIDTH, ROW_HEIGHT, Bar, Chart, bar_chart
 from bluebridge.web.i18n import N_
 from bluebridge.web.i18n import gettext as _
 from bluebridge.web.portal import TEMPLATES, Visitor, visit
@@ -1542,71 +1543,6 @@ def review_queue(
         review_label=lambda value: printing.label(printing.REVIEW_STATE_LABELS, value),
         **_common(visitor),
     )
-
-
-@dataclass
-class Bar:
-    """One bar of a chart, laid out in the chart's box (right to left in Arabic)."""
-
-    label: str
-    value: float
-    text: str
-    x: float
-    y: float
-    width: float
-    height: float
-    label_x: float
-    label_y: float
-    colour: str = "#1d4e89"
-
-
-@dataclass
-class Chart:
-    id: str
-    title: str
-    width: int
-    height: int
-    bars: list[Bar] = field(default_factory=list)
-    target_x: float | None = None  # a target's line, for the time to decision
-    target_text: str = ""
-    axis: list[tuple[float, str]] = field(default_factory=list)  # a column chart's dates
-
-
-CHART_WIDTH = 480
-ROW_HEIGHT = 34
-BAR_HEIGHT = 14
-
-
-def bar_chart(
-    chart_id: str,
-    title: str,
-    rows: Sequence[tuple[str, float, str]],
-    rtl: bool,
-    colours: Sequence[str] = (),
-) -> Chart:
-    """Horizontal bars, one a row: the label above its bar, the figure at its end."""
-    top = max((value for _label, value, _text in rows), default=0) or 1
-    chart = Chart(chart_id, title, CHART_WIDTH, max(1, len(rows)) * ROW_HEIGHT)
-    span = CHART_WIDTH - 80
-    for index, (label, value, text) in enumerate(rows):
-        width = max(1.0, span * value / top) if value else 0.0
-        y = index * ROW_HEIGHT
-        x = CHART_WIDTH - width if rtl else 0.0
-        chart.bars.append(
-            Bar(
-                label=label,
-                value=value,
-                text=text,
-                x=round(x, 1),
-                y=y + 16,
-                width=round(width, 1),
-                height=BAR_HEIGHT,
-                label_x=CHART_WIDTH if rtl else 0,
-                label_y=y + 12,
-                colour=colours[index] if index < len(colours) else "#1d4e89",
-            )
-        )
-    return chart
 
 
 def column_chart(

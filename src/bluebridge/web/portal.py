@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from bluebridge.access import payments as igrip_access
 from bluebridge.access import rules
 from bluebridge.access.principal import Channel, Principal, Role
 from bluebridge.api.deps import request_context
@@ -121,6 +122,7 @@ class Visitor:
             may_screen=principal is not None and screening_service.may_screen(principal),
             may_read_hits=principal is not None
             and (principal.is_operator or principal.has_role(*screening_service.INBOX_ROLES)),
+            may_use_igrip=principal is not None and igrip_access.may_use(principal),
             agency_name=self.user.agency.name if self.complete and self.user else None,
             csrf_token=self.csrf,
             current_path=self.request.url.path,
