@@ -917,3 +917,51 @@ def test_no_input_makes_the_pages_fail(client, world, runtime, desks):
     assert filed.status_code == 422, filed.text[:300]
     assert field_error(filed.text, "f-payments-0-currency")
     assert field_error(filed.text, "f-victim-kind")
+
+
+def test_the_requester_drafts_the_cases_silver_notice_and_reads_the_assets_found(
+    app, world, runtime, desks
+):
+    from tests.screening.factories import enter, person
+
+    case_id = file(runtime, desks["fra"], filing(payment("DEU")))
+    suspect = enter(runtime, desks["fra"], "persons", person(["Marc Dubois"], (1980, 5, 17)))
+    client, _ = browser(app, world)
+    page = f"/igrip/cases/{case_id}"
+    assert f'action="/igrip/cases/{case_id}/tracing"' in client.get(page).text
+    refused = form_post(client, f"{page}/tracing", {"subjects": "12, abc"}, page)
+    assert refused.status_code == 422
+    assert "12, abc" in refused.text  # kept as typed
+    drafted = form_post(client, f"{page}/tracing", {"subjects": str(suspect)}, page)
+    assert drafted.status_code == 303, drafted.text
+    notice_id = int(drafted.headers["location"].rsplit("/", 1)[1])
+    shown = client.get(page).text
+    assert f'href="/notices/{notice_id}"' in shown
+    assert "No country has reported an asset yet." in shown
+    with unit_of_work(runtime.sessions) as session:
+        messaging.send(
+            session,
+            settings=runtime.settings,
+            principal=desks["esp"],
+            bus=None,
+            draft=messaging.Draft(
+                subject="Assets found: a flat in Marbella",
+                body="The land registry holds a flat in the suspect's name.",
+                address=messaging.Address(agencies=("FRA-NCB",)),
+                form="assets_found",
+                form_data={
+                    "kind": "property",
+                    "description": "A flat in Marbella",
+                    "identifier": "Finca 12345",
+                },
+                references=(("notice", notice_id),),
+            ),
+        )
+    shown = client.get(page).text
+    assert "Finca 12345" in shown
+    assert "Real estate" in shown
+    # The leg's country sees neither the notice nor the findings, and cannot ask.
+    german, _ = browser(app, world, "DEU-NCB")
+    theirs = german.get(page).text
+    assert "Finca 12345" not in theirs
+    assert "/tracing" not in theirs

@@ -30,12 +30,14 @@ from python_multipart.multipart import parse_options_header
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from bluebridge.access import notices as notice_access
 from bluebridge.access import payments as access
 from bluebridge.access.principal import Principal
 from bluebridge.api.deps import DbSession, SettingsDep
 from bluebridge.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from bluebridge.messaging import service as messaging
-from bluebridge.payments import iso20022, service
+from bluebridge.notices import service as notices
+from bluebridge.payments import iso20022, service, tracing
 from bluebridge.payments.models import PaymentCase, PaymentLeg
 from bluebridge.payments.schemas import (
     CRYPTO_DECIMALS,
@@ -1230,17 +1232,45 @@ def _render_case(
     status_code: int = 200,
 ) -> Response:
     principal = _user(visitor)
+    settings = visitor.runtime.settings
     case = service.get_case(session, principal=principal, case_id=case_id)
     legs = access.visible_legs(principal, case)
     nodes, edges = service.money_flow(principal, case)
     now = utcnow()
     errors = dict(errors or {})
+    whole = access.sees_whole_case(principal, case)
+    linked = []
+    if whole:
+        for notice_id in case.notice_ids:
+            try:
+                linked.append(
+                    notices.get(
+                        session, settings=settings, principal=principal, notice_id=notice_id
+                    )
+                )
+            except NotFound:
+                continue  # a notice the visitor no longer sees is not named
+    pilot = frozenset(c.upper() for c in settings.silver_pilot_countries)
     return visitor.render(
         "payments/case.html",
+        tracing_notices=[view.notice for view in linked],
+        findings=(
+            tracing.findings(
+                session, settings=settings, principal=principal, notice_ids=case.notice_ids
+            )
+            if whole
+            else []
+        ),
+        may_trace=(
+            case.status == "open"
+            and access.is_requesting_side(principal, case)
+            and notice_access.may_request(principal, "silver", pilot=pilot)
+        ),
+        asset_label=lambda kind: _label(message_pages.OPTION_LABELS["kind"], kind),
         status_code=status_code,
         case=case,
         legs=legs,
-        whole=access.sees_whole_case(principal, case),
+        whole=whole,
         alerts=service.alerts(session, principal=principal, case=case),
         identifier_label=lambda kind: _label(IDENTIFIER_LABELS, kind),
         graph=flow_graph(nodes, edges, lang=visitor.lang, now=now),
@@ -1259,6 +1289,60 @@ def _render_case(
 def case_page(request: Request, session: DbSession, case_id: CaseId) -> Response:
     visitor = visit(request, session)
     return _render_case(visitor, session, case_id)
+
+
+@router.post("/igrip/cases/{case_id:int}/tracing", response_class=HTMLResponse)
+def request_tracing(
+    request: Request, session: DbSession, case_id: CaseId, pairs: FormPairs
+) -> Response:
+    """Draft the case's silver notice; the requester checks and submits it on its page."""
+    visitor = visit(request, session)
+    principal = _user(visitor)
+    values = _pairs_values(pairs)
+    visitor.check_csrf(_one(values, "csrf_token"))
+    raw = _one(values, "subjects")
+    words = [w for w in re.split(r"[\s,;]+", raw) if w]
+    problems = [
+        FieldProblem("subjects", _("record numbers, separated by commas"))
+        for w in words[:1]
+        if not all(is_ascii_number(x) and len(x) < 16 for x in words)
+    ]
+    try:
+        if problems:
+            raise InvalidInput("the request is not valid", problems)
+        notice = tracing.request_tracing(
+            session,
+            settings=visitor.runtime.settings,
+            principal=principal,
+            case_id=case_id,
+            subjects=[int(w) for w in words],
+            summary=_one(values, "summary").strip() or None,
+        )
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        errors = place_problems(
+            [
+                FieldProblem("subjects" if p.field.startswith("subjects") else p.field, p.reason)
+                for p in exc.problems
+            ],
+            {"subjects": "subjects", "summary": "summary"},
+        ) or {"_": reason_text(exc.detail)}
+        return _render_case(
+            visitor,
+            session,
+            case_id,
+            errors=errors,
+            values={"subjects": raw, "summary": _one(values, "summary")},
+            status_code=422,
+        )
+    return visitor.redirect(
+        f"/notices/{notice.id}",
+        flash=(
+            "success",
+            _("The silver notice %(reference)s is drafted: check it and submit it for review.")
+            % {"reference": notice.reference},
+        ),
+    )
 
 
 @router.post("/igrip/cases/{case_id:int}/close", response_class=HTMLResponse)
