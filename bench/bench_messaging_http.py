@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_screening_http import _database, free_port
+from bench_screening_http import _database, free_port, start_server
 from sqlalchemy import func, select
 
 from bluebridge.access.principal import operator_principal
@@ -151,31 +149,7 @@ def run(args: argparse.Namespace, database_url: str) -> None:
             )
         runtime.engine.dispose()
         port = free_port()
-        env = dict(os.environ)
-        env.update(
-            {
-                "BLUEBRIDGE_DATA_DIR": directory,
-                "BLUEBRIDGE_DATABASE_URL": settings.resolved_database_url,
-                "BLUEBRIDGE_SECRET_KEY": secret,
-                "BLUEBRIDGE_LOG_LEVEL": "WARNING",
-            }
-        )
-        log = (Path(directory) / "server.log").open("w")
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "bluebridge.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
+        server, log = start_server(settings, port, args.workers)
         try:
             _wait(port, key, 120)
             # The keys of every agency are made on first use: once, before timing.

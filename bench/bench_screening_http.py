@@ -118,6 +118,40 @@ def load(runtime: Runtime, total: int) -> tuple[list, float]:  # type: ignore[ty
     return sample, time.perf_counter() - started
 
 
+def start_server(
+    settings: Settings, port: int, workers: int
+) -> tuple[subprocess.Popen[bytes], Any]:
+    """`bluebridge serve` on the settings' store and folder, its errors logged to
+    server.log there; the process and the open log."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "BLUEBRIDGE_DATA_DIR": str(settings.data_dir),
+            "BLUEBRIDGE_DATABASE_URL": settings.resolved_database_url,
+            "BLUEBRIDGE_LOG_LEVEL": "WARNING",
+        }
+    )
+    if settings.secret_key is not None:  # else the server reads the folder's key file
+        env["BLUEBRIDGE_SECRET_KEY"] = settings.secret_key.get_secret_value()
+    log = (Path(settings.data_dir) / "server.log").open("w")
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "bluebridge.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    return server, log
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -364,31 +398,7 @@ def run(args: argparse.Namespace, database_url: str) -> None:
             )
         runtime.engine.dispose()
         port = free_port()
-        env = dict(os.environ)
-        env.update(
-            {
-                "BLUEBRIDGE_DATA_DIR": directory,
-                "BLUEBRIDGE_DATABASE_URL": settings.resolved_database_url,
-                "BLUEBRIDGE_SECRET_KEY": secret,
-                "BLUEBRIDGE_LOG_LEVEL": "WARNING",
-            }
-        )
-        log = (Path(directory) / "server.log").open("w")
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "bluebridge.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
+        server, log = start_server(settings, port, args.workers)
         try:
             ready_seconds = wait_for_screening(port, key, 600)
             queries = generate_queries(sample, args.requests, seed=9)

@@ -5,6 +5,7 @@ figures, and the escalation run."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -254,21 +255,7 @@ def case_out(
             for a in service.alerts(session, principal=principal, case=case)
         ],
         notices=list(case.notice_ids) if whole else [],
-        findings=[
-            FindingOut(
-                message_id=f.message_id,
-                sender=f.sender,
-                notice_id=f.notice_id,
-                kind=f.kind,
-                description=f.description,
-                location=f.location,
-                identifier=f.identifier,
-                value=f.value,
-                currency=f.currency,
-                sent_at=f.sent_at,
-            )
-            for f in found
-        ],
+        findings=[FindingOut(**dataclasses.asdict(f)) for f in found],
     )
 
 
