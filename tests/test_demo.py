@@ -267,3 +267,46 @@ def test_demo_has_messages_of_every_form_and_priority_read_unread_and_escalated(
     assert escalated == 1
     assert groups == ["OP-NIGHTJAR"]
     assert inbox.total >= 5
+
+
+def test_demo_has_igrip_cases_in_every_state_with_a_trail_alerts_and_a_closed_case(runtime, built):
+    from bluebridge.payments.models import CorrelationAlert, PaymentCase
+    from bluebridge.payments.schemas import LegState
+
+    with runtime.sessions() as session:
+        cases = {c.id: c for c in session.scalars(select(PaymentCase))}
+        legs = {leg.id: leg for case in cases.values() for leg in case.legs}
+        alerts = session.scalars(select(CorrelationAlert)).all()
+        # Every state a leg can be in, a freeze in full and one in part.
+        assert {leg.state for leg in legs.values()} == {s.value for s in LegState}
+        frozen = [leg for leg in legs.values() if leg.state == "frozen"]
+        assert {leg.frozen_amount == leg.amount for leg in frozen} == {True, False}
+        # A trail of three hops, each onward leg routed to its own country.
+        [last] = [leg for leg in legs.values() if leg.hop == 3]
+        trail = [last]
+        while trail[-1].parent_id is not None:
+            trail.append(legs[trail[-1].parent_id])
+        assert [leg.hop for leg in trail] == [3, 2, 1]
+        assert [leg.state for leg in trail[1:]] == ["moved_on", "moved_on"]
+        assert all(leg.message_id for leg in trail)
+        assert len({leg.beneficiary_country for leg in trail}) == 3
+        # Two cases of different countries share a mule account: alerts on both.
+        linked = {(a.case_id, a.other_case_id) for a in alerts if a.kind == "iban"}
+        assert linked
+        assert all((b, a) in linked for a, b in linked)
+        assert all(cases[a].requesting_country != cases[b].requesting_country for a, b in linked)
+        # The showcase country files and answers; a bank's camt.029 was read into a leg.
+        assert demo.SHOWCASE_COUNTRY in {c.requesting_country for c in cases.values()}
+        assert demo.SHOWCASE_COUNTRY in {leg.beneficiary_country for leg in legs.values()}
+        assert any("camt029" in e.details for leg in legs.values() for e in leg.events)
+        assert {c.fraud_type for c in cases.values()} >= {
+            "business_email_compromise",
+            "investment",
+            "romance",
+            "ransomware_payment",
+        }
+        # A case closed by its requester, and a leg left unanswered escalated.
+        [closed] = [c for c in cases.values() if c.status == "closed"]
+        assert closed.requesting_country == demo.SHOWCASE_COUNTRY
+        assert closed.closed_by == "fr.officer"
+        assert any("acknowledge" in leg.escalated for leg in legs.values())

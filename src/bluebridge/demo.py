@@ -67,6 +67,7 @@ from bluebridge.notices.samples import (
     RequestCase,
     Values,
 )
+from bluebridge.payments import samples as payments_samples
 from bluebridge.records import samples
 from bluebridge.records import service as records
 from bluebridge.records.kinds.base import (
@@ -942,6 +943,7 @@ def build(
     add_records(runtime, members, seed=seed, progress=progress)
     add_notices(runtime, members, seed=seed, progress=progress)
     messaging_samples.add_messages(runtime, members, showcase=SHOWCASE_COUNTRY)
+    payments_samples.add_cases(runtime, members, showcase=SHOWCASE_COUNTRY)
     with unit_of_work(runtime.sessions) as session:
         audit_service.record(
             session,

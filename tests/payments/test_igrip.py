@@ -483,3 +483,42 @@ def test_camt056_out_and_camt029_in_round_trip(runtime, desks):
     other = file(runtime, desks["fra"], filing(payment("DEU", "700.00")))
     [leg] = legs_of(runtime, other)
     assert apply(desks["deu_fiu"], _answer(leg, "RJCR", "AM04")) == "moved_on"
+
+
+def test_a_payment_in_a_crypto_asset_to_an_exchanges_wallet(runtime, desks):
+    wallet = {
+        "account_type": "crypto_wallet",
+        "currency": "USDT",
+        "wallet_address": "0x52908400098527886e0f7030069857d2e4169ee7",
+    }
+    case_id = file(
+        runtime,
+        desks["fra"],
+        filing(
+            payment(
+                "ESP",
+                "15000.000001",
+                currency="USDT",
+                beneficiary=wallet,
+                beneficiary_country="ESP",
+            ),
+            fraud_type="investment",
+        ),
+    )
+    [leg] = legs_of(runtime, case_id)
+    assert (leg.currency, leg.amount, leg.beneficiary_country) == ("USDT", "15000.000001", "ESP")
+    with pytest.raises(InvalidInput) as raised:
+        file(
+            runtime,
+            desks["fra"],
+            filing(
+                payment(
+                    "ESP",
+                    "1.0000001",
+                    currency="USDT",
+                    beneficiary=wallet,
+                    beneficiary_country="ESP",
+                )
+            ),
+        )
+    assert [p.field for p in raised.value.problems] == ["payments.0.amount"]

@@ -56,7 +56,7 @@ class PaymentLeg(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("payment_legs.id"), index=True)
     hop: Mapped[int] = mapped_column(Integer, default=1)
     amount: Mapped[str] = mapped_column(String(40))
-    currency: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(4))  # USDT has four letters
     value_at: Mapped[dt.datetime] = mapped_column()
     ordering: Mapped[dict[str, Any]] = mapped_column(JSON)  # the account the money left
     beneficiary: Mapped[dict[str, Any]] = mapped_column(JSON)  # a financial account payload
@@ -129,7 +129,7 @@ class CorrelationAlert(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("payment_cases.id"), index=True)
-    other_case_id: Mapped[int] = mapped_column(ForeignKey("payment_cases.id"))
+    other_case_id: Mapped[int] = mapped_column(ForeignKey("payment_cases.id"), index=True)
     other_country: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(300))

@@ -25,7 +25,7 @@ from typing import Any
 
 from anyascii import anyascii
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from bluebridge.access import payments as access
@@ -192,11 +192,14 @@ def _correlate(
     wanted = sorted({(kind, value) for kind, value, _ in identifiers})
     if not wanted:
         return 0
+    pairs = set(wanted)
     matches: list[Any] = []
-    # One indexed lookup a chunk: (value, kind) pairs against every past case.
+    # One indexed lookup a chunk, by the index's first column: SQLite scans the whole index for
+    # `(value, kind) IN (VALUES ...)`, but searches it for `value IN (...)`. The exact
+    # (kind, value) pairs are kept after.
     for start in range(0, len(wanted), 400):
         chunk = wanted[start : start + 400]
-        matches += session.execute(
+        rows = session.execute(
             select(
                 PaymentIdentifier.kind,
                 PaymentIdentifier.value,
@@ -204,13 +207,13 @@ def _correlate(
                 PaymentIdentifier.country,
             )
             .where(
-                tuple_(PaymentIdentifier.value, PaymentIdentifier.kind).in_(
-                    [(value, kind) for kind, value in chunk]
-                ),
+                PaymentIdentifier.value.in_(sorted({value for _, value in chunk})),
+                PaymentIdentifier.kind.in_(sorted({kind for kind, _ in chunk})),
                 PaymentIdentifier.case_id != case.id,
             )
             .distinct()
         ).all()
+        matches += [row for row in rows if (row.kind, row.value) in pairs]
     if not matches:
         return 0
     existing: set[tuple[Any, ...]] = {
@@ -231,6 +234,7 @@ def _correlate(
     }
     now = utcnow()
     linked = set()
+    alerts = []
     for kind, value, other_id, other_country in matches:
         for mine, theirs, country in (
             (case.id, other_id, other_country),
@@ -239,17 +243,19 @@ def _correlate(
             if (mine, theirs, kind, value) in existing:
                 continue
             existing.add((mine, theirs, kind, value))
-            session.add(
-                CorrelationAlert(
-                    case_id=mine,
-                    other_case_id=theirs,
-                    other_country=country,
-                    kind=kind,
-                    value=value,
-                    created_at=now,
-                )
+            alerts.append(
+                {
+                    "case_id": mine,
+                    "other_case_id": theirs,
+                    "other_country": country,
+                    "kind": kind,
+                    "value": value,
+                    "created_at": now,
+                }
             )
         linked.add(other_id)
+    if alerts:  # one batch: a case linked to a busy mule account raises hundreds
+        session.execute(insert(CorrelationAlert), alerts)
     for other_id in sorted(linked):
         audit.record(
             session,

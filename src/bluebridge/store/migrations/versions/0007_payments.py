@@ -84,6 +84,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("payment_alerts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_payment_alerts_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_payment_alerts_other_case_id"), ["other_case_id"], unique=False
+        )
 
     op.create_table(
         "payment_identifiers",
@@ -114,7 +117,7 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("hop", sa.Integer(), nullable=False),
         sa.Column("amount", sa.String(length=40), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("currency", sa.String(length=4), nullable=False),
         sa.Column("value_at", bluebridge.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ordering", sa.JSON(), nullable=False),
         sa.Column("beneficiary", sa.JSON(), nullable=False),
@@ -206,6 +209,7 @@ def downgrade() -> None:
 
     op.drop_table("payment_identifiers")
     with op.batch_alter_table("payment_alerts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payment_alerts_other_case_id"))
         batch_op.drop_index(batch_op.f("ix_payment_alerts_case_id"))
 
     op.drop_table("payment_alerts")
