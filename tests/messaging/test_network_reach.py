@@ -159,3 +159,35 @@ def test_an_escalated_message_shows_in_the_ncbs_escalated_box_and_counts(runtime
         with pytest.raises(InvalidInput) as raised:
             service.inbox(session, settings=runtime.settings, principal=supervisor, box="trash")
         assert raised.value.problems[0].field == "box"
+
+
+def test_two_workers_making_an_agencys_first_key_at_once_agree_on_it(runtime, world):
+    import threading
+
+    from bluebridge.messaging import keys
+    from bluebridge.messaging.models import AgencyKey
+
+    if runtime.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite takes its write lock at the transaction's start: no two at once")
+    agency = world.unit("DEU", code="DEU-NEWUNIT", kind="specialized_unit")
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                session.execute(select(func.count()).select_from(AgencyKey))  # a snapshot
+                barrier.wait(5)
+                made.append(keys.active_keys(session, runtime.settings, [agency.id])[agency.id].id)
+        except BaseException as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failed == []
+    assert len(set(made)) == 1
+    assert _count(runtime, AgencyKey, AgencyKey.agency_id == agency.id) == 1

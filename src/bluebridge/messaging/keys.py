@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bluebridge.access import rules
@@ -55,15 +56,26 @@ def active_keys(
             select(AgencyKey).where(AgencyKey.agency_id.in_(agency_ids), AgencyKey.active.is_(True))
         )
     }
-    made = False
     for agency_id in agency_ids:
-        if agency_id not in found:
-            key = _new_version(settings, agency_id, 1)
-            session.add(key)
-            found[agency_id] = key
-            made = True
-    if made:
-        session.flush()  # the new keys' ids are referenced next
+        if agency_id in found:
+            continue
+        key = _new_version(settings, agency_id, 1)
+        # Two workers may make an agency's first key at once: the second one's insert
+        # conflicts on (agency, version), and it takes the key the first one made.
+        try:
+            with session.begin_nested():
+                session.add(key)
+                session.flush()  # the new key's id is referenced next
+        except IntegrityError:
+            made = session.scalar(
+                select(AgencyKey).where(
+                    AgencyKey.agency_id == agency_id, AgencyKey.active.is_(True)
+                )
+            )
+            if made is None:
+                raise
+            key = made
+        found[agency_id] = key
     return found
 
 
