@@ -22,8 +22,8 @@ from bluebridge.payments.schemas import CloseIn, FilingIn, FraudType, StepIn
 from bluebridge.settings import Settings
 
 router = APIRouter(prefix="/igrip", tags=["I-GRIP"])
-CaseId = Annotated[int, Path(ge=1, le=2**31)]
-LegId = Annotated[int, Path(ge=1, le=2**31)]
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+LegId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class EventOut(BaseModel):
@@ -111,7 +111,9 @@ class TracingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    subjects: list[int] = Field(default_factory=list, max_length=20)
+    subjects: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(
+        default_factory=list, max_length=20
+    )
     summary: str | None = Field(default=None, min_length=1, max_length=300)
     assets: list[AssetIn] = Field(default_factory=list, max_length=40)
 

@@ -600,7 +600,7 @@ def get_case(session: Session, *, principal: Principal, case_id: int) -> Payment
         session.scalar(
             select(PaymentCase).where(PaymentCase.id == case_id, access.case_filter(principal))
         )
-        if 1 <= case_id <= 2**31
+        if 1 <= case_id <= 2**31 - 1
         else None
     )
     if case is None:
@@ -617,7 +617,7 @@ def get_case(session: Session, *, principal: Principal, case_id: int) -> Payment
 
 
 def get_leg(session: Session, *, principal: Principal, leg_id: int) -> PaymentLeg:
-    leg = session.get(PaymentLeg, leg_id) if 1 <= leg_id <= 2**31 else None
+    leg = session.get(PaymentLeg, leg_id) if 1 <= leg_id <= 2**31 - 1 else None
     if leg is None or leg not in access.visible_legs(principal, leg.case):
         raise NotFound(f"no I-GRIP leg {leg_id}")
     return leg
@@ -783,7 +783,7 @@ def step(
     return with its amount (all of it when not given; part of it allowed); funds moved on
     with the onward transfers the bank reported, each a new leg routed to its country. The
     requesting side is told in the leg's thread."""
-    leg = session.get(PaymentLeg, leg_id) if 1 <= leg_id <= 2**31 else None
+    leg = session.get(PaymentLeg, leg_id) if 1 <= leg_id <= 2**31 - 1 else None
     if leg is None or leg not in access.visible_legs(principal, leg.case):
         raise NotFound(f"no I-GRIP leg {leg_id}")
     if not access.may_act_on_leg(principal, leg):

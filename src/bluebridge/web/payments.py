@@ -60,8 +60,8 @@ from bluebridge.web.records import FormPairs
 
 router = APIRouter(include_in_schema=False)
 
-CaseId = Annotated[int, Path(ge=1, le=2**31)]
-LegId = Annotated[int, Path(ge=1, le=2**31)]
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+LegId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
 Filter = Annotated[str | None, Query(max_length=100)]
 IndexQuery = Annotated[int, Query(ge=0, le=MAX_PAYMENTS)]
@@ -1543,7 +1543,7 @@ def _refused_resolution(
     """The leg's page again (the one the form was sent from), saying what is wrong."""
     i18n.activate(visitor.lang)
     raw = _one(values, "leg_id").strip()
-    if not (is_ascii_number(raw) and 1 <= len(raw) <= 10 and 1 <= int(raw) <= 2**31):
+    if not (is_ascii_number(raw) and 1 <= len(raw) <= 10 and 1 <= int(raw) <= 2**31 - 1):
         raise InvalidInput("; ".join(errors.values()))
     return _render_leg(visitor, session, int(raw), errors=errors, status_code=422)
 
