@@ -133,6 +133,39 @@ def _comparable(query: ParsedName, names: Sequence[ParsedName]) -> Sequence[Pars
     return same or names
 
 
+def person_evidence(
+    query_birth: BirthDate | None,
+    query_nationalities: Sequence[str],
+    query_gender: str | None,
+    birth: BirthDate | None,
+    nationalities: Sequence[str],
+    gender: str | None,
+) -> list[Evidence]:
+    """What the birth date, the nationality and the gender add to a name's score."""
+    evidence: list[Evidence] = []
+    birth_item = birth_evidence(query_birth, birth)
+    if birth_item is not None:
+        evidence.append(birth_item)
+    if query_nationalities and nationalities:
+        if set(query_nationalities) & set(nationalities):
+            evidence.append(Evidence("nationality", NATIONALITY_AGREES, "same nationality"))
+        else:
+            evidence.append(
+                Evidence(
+                    "nationality",
+                    NATIONALITY_DIFFERS,
+                    "other nationality (" + ", ".join(sorted(nationalities)) + ")",
+                )
+            )
+    if (
+        query_gender in ("male", "female")
+        and gender in ("male", "female")
+        and query_gender != gender
+    ):
+        evidence.append(Evidence("gender", GENDER_DIFFERS, f"recorded as {gender}"))
+    return evidence
+
+
 def score_person(
     query_names: Sequence[ParsedName],
     query_birth: BirthDate | None,
@@ -157,27 +190,9 @@ def score_person(
     if best is None:
         return None
     comparison, matched = best
-    evidence: list[Evidence] = []
-    birth_item = birth_evidence(query_birth, birth)
-    if birth_item is not None:
-        evidence.append(birth_item)
-    if query_nationalities and nationalities:
-        if set(query_nationalities) & set(nationalities):
-            evidence.append(Evidence("nationality", NATIONALITY_AGREES, "same nationality"))
-        else:
-            evidence.append(
-                Evidence(
-                    "nationality",
-                    NATIONALITY_DIFFERS,
-                    "other nationality (" + ", ".join(sorted(nationalities)) + ")",
-                )
-            )
-    if (
-        query_gender in ("male", "female")
-        and gender in ("male", "female")
-        and query_gender != gender
-    ):
-        evidence.append(Evidence("gender", GENDER_DIFFERS, f"recorded as {gender}"))
+    evidence = person_evidence(
+        query_birth, query_nationalities, query_gender, birth, nationalities, gender
+    )
     score = comparison.score + sum(item.effect for item in evidence)
     score = round(min(1.0, max(0.0, score)), 4)
     return PersonScore(score, comparison, matched.original, tuple(evidence))
@@ -192,5 +207,6 @@ __all__ = [
     "birth_evidence",
     "could_match_birth",
     "parse_birth_date",
+    "person_evidence",
     "score_person",
 ]

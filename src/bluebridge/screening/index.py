@@ -30,21 +30,19 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bluebridge.records.kinds.base import fold_name
+from bluebridge.screening.bound import Bounds
 from bluebridge.screening.evidence import (
     MAX_EVIDENCE,
     BirthDate,
     PersonScore,
+    person_evidence,
     score_person,
 )
 from bluebridge.screening.names import (
-    ONE_PART_CAP,
     ParsedName,
     forget_similarities,
-    may_reach_two_parts,
     name_keys,
     parse_name,
-    prepare_similarities,
-    units_of,
 )
 
 MASK = (1 << 63) - 1
@@ -53,6 +51,7 @@ KEY_CAP = 2_000  # a key held by more names than this (a very common pair) is pa
 MAX_SCORED = 200  # candidates scored for one query at most (the best evidence first)
 KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0, "5": 1.5}
 RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
+BOUND_SLACK = 1e-3  # the bound is compared with room for the scores' rounding to 4 places
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 FREEZE_FROM = 50_000  # entries from which a sealed index is kept out of the collector's scans
 GC_THRESHOLDS = (50_000, 20, 100)  # the collector's thresholds once such an index is built
@@ -497,20 +496,16 @@ class ScreeningIndex:
         # The best evidence first (the order of positions among equals: the oldest first).
         order = np.argsort(-totals, kind="stable")[:MAX_SCORED]
         positions = candidates[order].tolist()
-        if positions:
-            prepare_similarities(
-                (u for name in query for u in units_of(name.parts)),
-                (
-                    u
-                    for position in positions
-                    for name in self._persons[position].parsed
-                    for u in units_of(name.parts)
-                ),
-            )
+        persons = self._persons
+        # What each candidate's best name can score at most, in compiled code for all of
+        # them at once: the scorer runs only on those that can reach the threshold.
+        bounds = Bounds(query, [persons[position].parsed for position in positions])
+        bounds.apply_filter()
         try:
             return self._score(
                 query,
                 positions,
+                bounds.best.tolist(),
                 seen_policy,
                 birth,
                 nationalities,
@@ -526,6 +521,7 @@ class ScreeningIndex:
         self,
         query: tuple[ParsedName, ...],
         positions: list[int],
+        bounds: list[float],
         seen_policy: dict[int, Visibility],
         birth: BirthDate | None,
         nationalities: Sequence[str],
@@ -535,17 +531,25 @@ class ScreeningIndex:
         possible_threshold: float,
     ) -> list[PersonHit]:
         hits: dict[int, PersonHit] = {}
-        # Under the one-shared-part cap no evidence reaches the threshold: such candidates
-        # are passed over without scoring (see names.may_reach_two_parts).
-        prune = threshold > ONE_PART_CAP + MAX_EVIDENCE
-        for position in positions:
+        # A possible hit is decided at the installation's threshold, which a caller may not
+        # lower to learn how close a hidden record comes.
+        hidden_needed = max(threshold, possible_threshold)
+        least = min(threshold, hidden_needed) - MAX_EVIDENCE - BOUND_SLACK
+        for position, bound in zip(positions, bounds, strict=True):
+            if bound < least:
+                continue  # even the best birth date and nationality would not lift it
             person = self._persons[position]
-            if prune and not any(
-                may_reach_two_parts(q, name) for q in query for name in person.parsed
-            ):
-                continue
             entry = person.entry
             seen = seen_policy[person.policy]
+            needed = hidden_needed if seen is Visibility.POSSIBLE_HIT else threshold
+            effect = sum(
+                item.effect
+                for item in person_evidence(
+                    birth, nationalities, gender, entry.birth, entry.nationalities, entry.gender
+                )
+            )
+            if bound + effect < needed - BOUND_SLACK:
+                continue
             scored = score_person(
                 query,
                 birth,
@@ -555,11 +559,6 @@ class ScreeningIndex:
                 entry.birth,
                 entry.nationalities,
                 entry.gender,
-            )
-            # A possible hit is decided at the installation's threshold, which a caller may
-            # not lower to learn how close a hidden record comes.
-            needed = (
-                max(threshold, possible_threshold) if seen is Visibility.POSSIBLE_HIT else threshold
             )
             if scored is None or scored.score < needed:
                 continue

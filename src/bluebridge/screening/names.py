@@ -962,6 +962,15 @@ def prepare_similarities(queries: Iterable[Part], candidates: Iterable[Part]) ->
     _FILTER.alive = (q_parts, c_parts)
 
 
+def use_similarity_filter(q_parts: list[Part], c_parts: list[Part], may: np.ndarray) -> None:
+    """As `prepare_similarities`, from a matrix the caller worked out (`bound.py`): until
+    `forget_similarities`, a pair of these parts whose cell is False is not compared. The
+    caller vouches that such a pair's similarity is below `WEAK_PART_SIMILARITY`."""
+    _FILTER.rows = {id(p): row for p, row in zip(q_parts, may.tolist(), strict=True)}
+    _FILTER.columns = {id(p): j for j, p in enumerate(c_parts)}
+    _FILTER.alive = (q_parts, c_parts)
+
+
 def may_reach_two_parts(query: ParsedName, candidate: ParsedName) -> bool:
     """After `prepare_similarities`: whether two parts (or a part and an initial) of the query
     may be alike to parts of the candidate, as a score above the one-shared-part cap needs.
@@ -1299,6 +1308,25 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
+
+
+def units_of_positions(
+    parts: tuple[Part, ...],
+) -> tuple[
+    tuple[Part, ...], tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[float, ...], int
+]:
+    """What the scorer pairs in a name, for `bound.py`: its units, the part each covers (and
+    the second part of two joined, or -1), the parts' weights when paired and when left over,
+    and the number of core parts."""
+    shape = _shape(parts)
+    return (
+        tuple(unit for _, unit in shape.units),
+        tuple(indices[0] for indices, _ in shape.units),
+        tuple(indices[1] if len(indices) > 1 else -1 for indices, _ in shape.units),
+        shape.weights,
+        shape.unmatched,
+        shape.core_count,
+    )
 
 
 def _core_count(parts: tuple[Part, ...]) -> int:
