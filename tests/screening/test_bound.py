@@ -166,3 +166,13 @@ def test_candidates_far_from_the_query_are_bounded_below_the_threshold():
     assert one_part[0] <= 0.6 + 1e-9
     # A candidate with no names is bounded at nothing.
     assert Bounds([query], [[]]).best.tolist() == [0.0]
+
+
+def test_a_weak_pair_beside_two_initials_is_within_the_bound():
+    # Two initials found make one part found; the one full part is then only weakly alike
+    # to a part of the record, which the scorer caps at the weak cap, not at one part's.
+    query = parse_name("M. A. Lawal")
+    record = parse_name("Ana Julia Maite do Nascimento Oliveira")
+    score = compare_parsed(query, record).score
+    assert score > 0.6
+    assert Bounds([query], [[record]]).best[0] >= score - 1e-4

@@ -316,3 +316,69 @@ def test_slavic_names_meet_across_transliteration_conventions(a, b):
 def test_chinese_names_in_other_romanisations_are_read_as_pinyin(a, b):
     result = compare_names(a, b)
     assert any(": reading" in line for line in result.explain()), result.explain()
+
+
+# ---------------------------------------------------------------- across scripts, by sound
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("بولا سميث", "Bill Smith"),  # و and ا write vowels Bill has not
+        ("سميرة", "Samuel"),  # the ya of Samira where Samuel has no vowel
+        ("مير", "Amir"),  # Amir would be written with an alef: أمير
+    ],
+)
+def test_an_abjad_spelling_must_have_its_vowels_where_the_latin_has_them(native, latin):
+    assert compare_names(native, latin).score < 0.8
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("بولا سميث", "Paula Smith"),
+        ("أمير", "Amir"),
+        ("إسكندر", "Skander"),  # the alef Arabic puts before two consonants
+        ("جوليا", "Giulia"),  # ج as g
+        ("ג'ון", "John"),  # ג׳ as j
+        ("ג'ורג'", "George"),  # a geresh ending the word
+        ("לחמן", "Lachman"),  # ח as kh
+        ("דלאל", "Dalal"),  # a letter written twice is two consonants
+    ],
+)
+def test_abjad_spellings_meet_the_latin_ones(native, latin):
+    assert compare_names(native, latin).score >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("Кристофер", "Christopher"),  # ch as k
+        ("كريستوفر", "Christopher"),
+        ("Рено", "Renaud"),  # a French ending's silent letters
+        ("ルノー", "Renault"),
+        ("ヤン", "Jan"),  # j as y
+    ],
+)
+def test_how_other_scripts_hear_a_latin_spelling(native, latin):
+    assert compare_names(native, latin).score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("マリ", "Omar"),  # ma-ri: no vowel before the m, one after the r
+        ("타나카", "Tunk"),  # ta-na-ka: the vowels after n and k are not added ones
+        ("ミナト", "Mint"),  # the i after m is a vowel Mint has, the a after n is not
+    ],
+)
+def test_japanese_and_korean_vowels_must_be_the_latin_ones_or_added(native, latin):
+    assert compare_names(native, latin).score < 0.8
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [("スミス", "Smith"), ("史密斯", "Smith"), ("타나카", "Tanaka"), ("イワノワ", "Ivanova")],
+)
+def test_vowels_added_to_close_a_consonant_are_no_obstacle(native, latin):
+    assert compare_names(native, latin).score >= 0.8

@@ -27,9 +27,8 @@ matrix tells the scorer which pairs of parts cannot be alike at all (`use_simila
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import chain
-from operator import attrgetter
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -47,7 +46,7 @@ from bluebridge.screening.names import (
     WEAK_PART_SIMILARITY,
     ParsedName,
     Part,
-    units_of_positions,
+    layout_of,
     use_similarity_filter,
 )
 
@@ -55,31 +54,6 @@ EPSILON = 1e-9  # floating point slack: the bound errs upwards
 TWO_PARTS_FOUND = 2.0
 INITIAL_AND_PART = 1.5
 ONE_PART_AND_INITIAL_CAP = 0.8  # the scorer's cap for a part and an initial found
-
-
-class _Layout:
-    """What the bound needs of one name, worked out once per name: its units, the part (and
-    second part, or -1) each covers, its parts' weights matched and left over, what each part
-    counts for towards "two parts found", and its count of core parts."""
-
-    __slots__ = ("core_count", "covers", "n_parts", "n_units", "units", "values", "weights")
-
-    def __init__(self, parts: tuple[Part, ...]) -> None:
-        units, first, second, weights, unmatched, core_count = units_of_positions(parts)
-        self.units = units
-        # Flat pairs (first, second) per unit and (paired, left over) per part, which many
-        # names' together make into arrays in compiled code.
-        self.covers = tuple(chain.from_iterable(zip(first, second, strict=True)))
-        self.weights = tuple(chain.from_iterable(zip(weights, unmatched, strict=True)))
-        self.values = tuple(0.0 if p.particle else (0.5 if p.initial else 1.0) for p in parts)
-        self.core_count = core_count
-        self.n_parts = len(parts)
-        self.n_units = len(units)
-
-
-@lru_cache(maxsize=1 << 17)
-def _layout(parts: tuple[Part, ...]) -> _Layout:
-    return _Layout(parts)
 
 
 class _Spellings(dict[Part, tuple[tuple[str, ...], tuple[str, ...], bool, bool, bool, str]]):
@@ -224,7 +198,7 @@ class Bounds:
                     owners.append(number)
         if not query or not names:
             return
-        layouts = list(map(_layout, names))
+        layouts = list(map(layout_of, names))
         units = list(chain.from_iterable(map(_UNITS, layouts)))
         unit_counts = np.fromiter(map(_N_UNITS, layouts), dtype=np.int64, count=len(layouts))
         part_counts = np.fromiter(map(_N_PARTS, layouts), dtype=np.int64, count=len(layouts))
@@ -250,21 +224,19 @@ class Bounds:
         identities = np.fromiter(map(id, units), dtype=np.int64, count=len(units))
         _, first_seen, columns = np.unique(identities, return_index=True, return_inverse=True)
         c_distinct = [units[i] for i in first_seen.tolist()]
-        q_layouts = [_layout(name.parts) for name in query]
-        q_distinct = list(dict.fromkeys(unit for layout in q_layouts for unit in layout.units))
+        q_layouts = [layout_of(name.parts) for name in query]
+        q_distinct = list(dict.fromkeys(unit for layout in q_layouts for unit in layout[0]))
         q_row = {id(unit): row for row, unit in enumerate(q_distinct)}
         matrix = unit_bounds(q_distinct, c_distinct)
         self._q_parts, self._c_parts = q_distinct, c_distinct
         self._may = matrix >= WEAK_PART_SIMILARITY - EPSILON
         best_by_name = np.zeros(len(names), dtype=np.float64)
-        for layout in q_layouts:
-            rows = [q_row[id(unit)] for unit in layout.units]
-            q_first = layout.covers[0::2]
-            q_second = layout.covers[1::2]
-            q_weights = layout.weights[0::2]
-            q_unmatched = layout.weights[1::2]
-            q_values = layout.values
-            q_core = layout.core_count
+        for q_units, q_covers, q_both, q_values, q_core, q_n_parts, _ in q_layouts:
+            rows = [q_row[id(unit)] for unit in q_units]
+            q_first = q_covers[0::2]
+            q_second = q_covers[1::2]
+            q_weights = q_both[0::2]
+            q_unmatched = q_both[1::2]
             pairs = matrix[rows][:, columns]  # query units x all the candidates' units
             q_joined = np.array([b >= 0 for b in q_second], dtype=bool)
             if q_joined.any() and joined.any():
@@ -275,7 +247,7 @@ class Bounds:
             np.maximum.at(c_best, first, best_unit)
             np.maximum.at(c_best, second[joined], best_unit[joined])
             # Each query part's best over each candidate name's units.
-            by_part = np.zeros((layout.n_parts, pairs.shape[1]), dtype=np.float64)
+            by_part = np.zeros((q_n_parts, pairs.shape[1]), dtype=np.float64)
             for unit, (a, b) in enumerate(zip(q_first, q_second, strict=True)):
                 np.maximum(by_part[a], pairs[unit], out=by_part[a])
                 if b >= 0:
@@ -300,10 +272,16 @@ class Bounds:
             capped = several & (found < TWO_PARTS_FOUND) & ~exact
             cap = np.where(found < INITIAL_AND_PART, ONE_PART_CAP, ONE_PART_AND_INITIAL_CAP)
             bound = np.where(capped, np.minimum(strict, cap), strict)
-            # A weak pair beside one found part: a second query part at least weakly alike.
-            full_parts = np.asarray([v == 1.0 for v in q_values])[:, None]
-            weakly = (full_parts & (q_best >= WEAK_PART_SIMILARITY - EPSILON)).sum(axis=0) >= 2
-            weak = several & (found >= 1.0) & weakly
+            # A weak pair beside one found part (or two initials): a query part at least
+            # weakly alike while the other parts make one found part.
+            values = np.asarray(q_values)[:, None]
+            others_found = found[None, :] - values * q_found
+            weakly = (
+                (values == 1.0)
+                & (q_best >= WEAK_PART_SIMILARITY - EPSILON)
+                & (others_found >= 1.0 - EPSILON)
+            ).any(axis=0)
+            weak = several & weakly
             bound = np.where(weak, np.maximum(bound, WEAK_CAP), bound)
             np.maximum(best_by_name, bound, out=best_by_name)
         owner_array = np.asarray(owners, dtype=np.int64)
@@ -315,12 +293,13 @@ class Bounds:
             use_similarity_filter(self._q_parts, self._c_parts, self._may)
 
 
-_UNITS = attrgetter("units")
-_N_UNITS = attrgetter("n_units")
-_N_PARTS = attrgetter("n_parts")
-_COVERS = attrgetter("covers")
-_WEIGHTS = attrgetter("weights")
-_CORE = attrgetter("core_count")
+# The fields of `names.layout_of`.
+_UNITS = itemgetter(0)
+_COVERS = itemgetter(1)
+_WEIGHTS = itemgetter(2)
+_CORE = itemgetter(4)
+_N_PARTS = itemgetter(5)
+_N_UNITS = itemgetter(6)
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:

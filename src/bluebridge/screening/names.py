@@ -290,13 +290,24 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 _VOWELS = "aeiouy"
 
 
-def skeleton(latin: str, *, pinyin: bool = False, written_latin: bool = False) -> str:
+def skeleton(
+    latin: str,
+    *,
+    pinyin: bool = False,
+    written_latin: bool = False,
+    vowel_marks: bool = False,
+    doubled: bool = False,
+) -> str:
     """The consonant skeleton of a Latin form: vowels, h, w and y dropped, the consonants put
     into classes (B: b p f v; T: t d; K: k g q c x; S: s z j ch sh zh ts; L: l r; M; N).
     With `pinyin`, j and q are read as the K they transcribe in foreign names (基 ji for "ki").
     With `written_latin` (a name written in Latin letters, not romanised from Arabic or Hebrew,
     where w and y carry vowels), a w before a vowel is the consonant v (Wladimir, Grigorjew), and
-    a j beside a vowel after a consonant is the glide y (Martjan, Stojtschew)."""
+    a j beside a vowel after a consonant is the glide y (Martjan, Stojtschew). With
+    `vowel_marks`, the vowel letters (a e i o u w y, and ' for a letter that carries a vowel)
+    are kept in lower case among the classes: where a name has its vowels, for comparing with
+    the vowels an abjad writes. With `doubled`, a letter written twice is two consonants, as
+    in an abjad, which never doubles a letter for length (טלאל‎ Talal romanises "tll")."""
     out: list[str] = []
     text = latin.lower()
     i = 0
@@ -335,12 +346,16 @@ def skeleton(latin: str, *, pinyin: bool = False, written_latin: bool = False) -
                 or (prev in _VOWELS and (not nxt or nxt not in _VOWELS))
             )
         ):
+            if vowel_marks:
+                out.append("y")
             i += 1
             continue
-        if c in "aeiouyhw":
+        if c in "aeiouyhw'":
+            if vowel_marks and c != "h":
+                out.append(c)
             i += 1
             continue
-        if c == nxt:  # a doubled letter counts once
+        if c == nxt and not doubled:  # a doubled letter counts once
             i += 1
             continue
         code = ""
@@ -478,7 +493,8 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         if transform is not None:
             transliterator = _transliterator(transform)
             if transliterator is not None:
-                forms.append(_ascii_letters(transliterator.transliterate(part)))  # type: ignore[attr-defined]
+                for spelling in _abjad_spellings(part, script):
+                    forms.append(_ascii_letters(transliterator.transliterate(spelling)))  # type: ignore[attr-defined]
         forms.append(_ascii_letters(anyascii(part)))
         if script == "Cyrl":
             # х also writes a foreign h (Hood: худ), дж a j (Joely: джоэли)
@@ -488,6 +504,29 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         if form:
             seen.setdefault(form, None)
     return tuple(seen)
+
+
+# Hebrew letters with a geresh write sounds Hebrew lacks: ג׳ j (ג׳ון John), ז׳ zh, צ׳ ch, ת׳
+# th; the Latin letters pass through ICU's transform untouched.
+_GERESH = re.compile("([גזצץתח])['׳]")
+_GERESH_SOUNDS = {"ג": "j", "ז": "zh", "צ": "ch", "ץ": "ch", "ת": "th", "ח": "kh"}
+
+
+def _abjad_spellings(part: str, script: str) -> list[str]:
+    """A part as it goes to ICU's transform: Hebrew letters with a geresh as the sounds they
+    write; and for Arabic also with ج as g, which it is in Egypt and in most Arabic spellings
+    of foreign names (جوليا Giulia, بيرج Berg)."""
+    if script == "Hebr":
+        spelt = _GERESH.sub(lambda m: _GERESH_SOUNDS[m.group(1)], part)
+        spellings = [spelt] if spelt == part else [spelt, part]
+        if "ו" in spelt:  # vav as the consonant v: first in a word, or doubled (וו)
+            spellings.append(re.sub("^ו|וו", "v", spelt))
+        if "ח" in spelt:  # het: the kh of modern Hebrew, German ch and Spanish j, not only h
+            spellings.append(spelt.replace("ח", "kh"))
+        return spellings
+    if script == "Arab" and "ج" in part:
+        return [part, part.replace("ج", "g")]
+    return [part]
 
 
 def _devanagari(part: str) -> str:
@@ -595,6 +634,10 @@ def _made_part(text: str, forms: tuple[str, ...], script: str, particle: bool) -
         skeletons = tuple(
             dict.fromkeys([*skeletons, *(skeleton(f, written_latin=True) for f in distinct)])
         )
+    if script in _UNVOWELLED:  # a letter written twice there is two consonants
+        skeletons = tuple(
+            dict.fromkeys([*skeletons, *(skeleton(f, doubled=True) for f in distinct)])
+        )
     if script == "Hani":  # pinyin j and q also as the k they transcribe
         skeletons = tuple(
             dict.fromkeys([*skeletons, *(skeleton(f, pinyin=True) for f in distinct)])
@@ -654,11 +697,54 @@ _NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 
 def _heard_elsewhere(form: str) -> set[str]:
     """How scripts with other sound systems write a Latin spelling: an r closing a syllable
-    left out (Baker: ベイカー, 贝克), th as s or t, w as v (ヴォ, в)."""
+    left out (Baker: ベイカー, 贝克), th as s or t, w as v (ヴォ, в) and v as w (Ivanova:
+    イワノワ), the kh of Russian, German ch and Spanish j as h (Bach: バッハ, 바흐), j as the
+    y of German and Slavic names (Jan: ヤン); and what every other script hears
+    (`_heard_everywhere`)."""
     variants = {_NON_RHOTIC.sub("", form), form.replace("th", "s"), form.replace("w", "v")}
     variants.add(_NON_RHOTIC.sub("", form).replace("th", "s"))
+    variants.add(form.replace("v", "w"))
+    variants.add(form.replace("kh", "h").replace("ch", "h"))
+    variants.add(form.replace("j", "y"))
+    variants.update(_heard_everywhere(form))
     variants.discard(form)
     return variants
+
+
+# French endings whose last letters are not spoken (Renaud: رينو‎, Рено, ルノー), as heard.
+_FRENCH_SILENT = re.compile(r"(eaux|eau|aux|ault|aud|oux|ot|et|ois|oix|ais|ait|ier|eille|euil)$")
+_FRENCH_HEARD = {
+    "eaux": "o",
+    "eau": "o",
+    "aux": "o",
+    "ault": "o",
+    "aud": "o",
+    "oux": "ou",
+    "ot": "o",
+    "et": "e",
+    "ois": "oa",
+    "oix": "oa",
+    "ais": "e",
+    "ait": "e",
+    "ier": "ie",
+    "eille": "ei",
+    "euil": "oi",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _heard_everywhere(form: str) -> tuple[str, ...]:
+    """How a Latin spelling sounds to any script that writes sounds, not letters: ch as the
+    kh of German, Greek and Italian names (Bach: باخ‎, Бах; Chloe: קלואי‎, Chiellini), and a
+    French ending's silent letters left out (Renaud, Cartier: קרטייה‎)."""
+    variants: dict[str, None] = {}
+    if "ch" in form:
+        variants.setdefault(form.replace("ch", "kh"), None)
+    silent = _FRENCH_SILENT.search(form)
+    if silent and silent.start() >= 2:
+        variants.setdefault(form[: silent.start()] + _FRENCH_HEARD[silent.group(1)], None)
+    variants.pop(form, None)
+    return tuple(variants)
 
 
 def _split_unspaced(token: str, script: str) -> list[str]:
@@ -692,7 +778,8 @@ def parse_name(value: str) -> ParsedName:
         if not chunk:
             continue
         for piece in chunk.split("-"):  # hyphenated: Jean-Pierre, al-Hassan
-            piece = piece.strip("'’-")
+            # a Hebrew geresh may end a word (ג׳ורג׳ George): only a Latin apostrophe goes
+            piece = piece.strip("’-").lstrip("'") if script == "Hebr" else piece.strip("'’-")
             if piece:
                 words.append(piece)
     if script in _UNSPACED and len(words) == 1:
@@ -899,6 +986,13 @@ def is_pinyin(form: str) -> bool:
     return reachable[n]
 
 
+# A Japanese, Korean or Chinese part and a Latin part whose consonants and vowels are this
+# many edits apart (`_syllabic_vowels_apart`) are not the same part, whatever their skeletons;
+# one edit apart, they are alike at most just over MIN_PART_SIMILARITY, so that two such parts
+# do not make a name's score reach the threshold on their own.
+SYLLABLES_APART_MAX = 2
+SYLLABLES_APART_CAP = 0.7
+SYLLABLE_APART_CAP = 0.79
 READING = 0.92  # a Latin part read as the pinyin of the other (Hsu and Xu, Chan and 陈)
 PINYIN_DIFFERENT = 0.7  # two Mandarin syllables (Zhang, Zheng) or Hangul syllables: two names
 
@@ -1051,6 +1145,222 @@ def _pinyin_like(part: Part) -> bool:
     return part.script == "Hani" or (part.latin_script and is_pinyin(part.latin))
 
 
+# Letters an abjad writes for a vowel or at a vowel, as ICU romanises them: alef and ayin
+# (Arabic ا‎ أ‎ ع‎, Hebrew א‎ ע‎) carry a vowel of any sound, ta marbuta (ة‎) ends a word in -a.
+_VOWEL_CARRIERS = str.maketrans({"ʿ": "'", "ʾ": "'", "ʼ": "'", "ʻ": "'", "ẗ": "a"})
+_NOT_PATTERN = re.compile(r"[^a-z']")
+_PATTERN_TOKEN = re.compile(r"[A-Z]|[a-z']+")
+# The Latin vowels an abjad's vowel letter stands for in a foreign name: alef a (and the e
+# and o Hebrew writes with it), waw o and u, ya i and e; a carrier any.
+_ABJAD_VOWEL_SOUNDS = {
+    "'": frozenset("aeiouyw"),
+    "a": frozenset("aeo"),
+    "w": frozenset("ouw"),
+    "y": frozenset("eiy"),
+}
+
+
+def _tokens(pattern: str, *, opening: bool = False) -> tuple[str, ...]:
+    """A pattern of `skeleton(vowel_marks=True)` as consonant classes and runs of vowels; with
+    `opening`, a run of vowels the name begins with is marked "^" (see `_spoken_vowels`)."""
+    tokens = tuple(_PATTERN_TOKEN.findall(pattern))
+    if opening and tokens and tokens[0].islower():
+        tokens = ("^" + tokens[0], *tokens[1:])
+    return tokens
+
+
+@lru_cache(maxsize=1 << 16)
+def _written_vowels(text: str, script: str) -> tuple[tuple[str, ...], ...]:
+    """Where an Arabic or Hebrew part writes a vowel and with which letters: its consonant
+    classes and, between them, the runs of vowel letters (alef, waw, ya, ayin; Hebrew alef,
+    vav, yod, ayin). These scripts leave short vowels out but write long ones, and a foreign
+    name's vowels nearly all: Smith is سميث‎ (s m i th), not سمث‎. Empty for other scripts."""
+    transform = {"Arab": "Arabic-Latin", "Hebr": "Hebrew-Latin"}.get(script)
+    transliterator = _transliterator_raw(transform) if transform else None
+    if transliterator is None:
+        return ()
+    patterns: dict[tuple[str, ...], None] = {}
+    for spelling in _abjad_spellings(text, script):
+        raw = transliterator.transliterate(spelling).translate(_VOWEL_CARRIERS)
+        latin = _NOT_PATTERN.sub("", anyascii(raw).lower())
+        patterns.setdefault(_tokens(skeleton(latin, vowel_marks=True)), None)
+    return tuple(patterns)
+
+
+@lru_cache(maxsize=1 << 16)
+def _spoken_vowels(form: str) -> tuple[tuple[str, ...], ...]:
+    """Where a Latin form has its vowels, as `_written_vowels` marks them, for comparing with
+    an abjad's spelling. A vowel that begins the name is marked: Arabic and Hebrew always
+    write it (with an alef or an ayin), so an abjad spelling without it is another name. A
+    name opening on two consonants is also given the vowel Arabic and Hebrew put before or
+    between them (Skander: إسكندر‎; Prskalo: بريسكالو‎)."""
+    found: dict[tuple[str, ...], None] = {}
+    for written_latin in (False, True):
+        tokens = _tokens(
+            skeleton(form, written_latin=written_latin, vowel_marks=True),
+            opening=form[:1] in "aeiouyw",
+        )
+        found.setdefault(tokens, None)
+        if len(tokens) >= 2 and tokens[0].isupper() and tokens[1].isupper():
+            found.setdefault(("+", *tokens), None)  # an alef before them
+            found.setdefault((tokens[0], "'", *tokens[1:]), None)  # a vowel between
+    return tuple(found)
+
+
+@lru_cache(maxsize=1 << 12)
+def _sounds_alike(written: str, spoken: str) -> bool:
+    """Whether an abjad's run of vowel letters may write a Latin run of vowels."""
+    heard = set(spoken.lstrip("^"))
+    return any(heard & _ABJAD_VOWEL_SOUNDS.get(letter, frozenset()) for letter in written)
+
+
+def _unwritten(piece: str) -> bool:
+    """Whether an abjad may leave a piece of a Latin pattern out: a vowel, not the first."""
+    return piece == "+" or (piece.islower() and not piece.startswith("^"))
+
+
+def _vowel_distance(written: tuple[str, ...], spoken: tuple[str, ...]) -> int:
+    """Edits from a Latin form's pattern (`_spoken_vowels`) to an abjad spelling's
+    (`_written_vowels`): a consonant changed, added or dropped costs one, and so does a vowel
+    the abjad writes where the Latin has none or another, or a Latin opening vowel it does not
+    write; a Latin vowel left unwritten (a short vowel) costs nothing."""
+    n, m = len(written), len(spoken)
+    previous = list(range(m + 1))
+    for j in range(1, m + 1):
+        unwritten = _unwritten(spoken[j - 1])
+        previous[j] = previous[j - 1] + (0 if unwritten else 1)
+    for i in range(1, n + 1):
+        w = written[i - 1]
+        current = [previous[0] + 1] + [0] * m
+        for j in range(1, m + 1):
+            s = spoken[j - 1]
+            if s == "+":
+                same = w.islower() and set(w) <= {"'", "a"}
+            elif w.isupper() or s.isupper() or s == "'" or w == "'":
+                same = w == s or (w == "'" and s.islower()) or (s == "'" and w.islower())
+            else:
+                same = _sounds_alike(w, s)
+            unwritten = _unwritten(s)
+            current[j] = min(
+                previous[j - 1] + (0 if same else 1),
+                previous[j] + 1,  # the abjad writes a letter the Latin has not
+                current[j - 1] + (0 if unwritten else 1),  # a Latin short vowel unwritten
+            )
+        previous = current
+    return previous[m]
+
+
+def _abjad_vowels_apart(a: Part, b: Part) -> int | None:
+    """The fewest edits between where an Arabic or Hebrew part writes its vowels and where
+    a part of a script that writes vowels has them (see `_vowel_distance`); None when the
+    pair is not such a pair."""
+    if a.vowels == b.vowels:
+        return None
+    abjad, other = (a, b) if b.vowels else (b, a)
+    written = _written_vowels(abjad.text, abjad.script)
+    if not written:
+        return None
+    forms = [*other.forms, *(v for f in other.forms for v in _heard_everywhere(f))]
+    return min(_vowel_distance(w, s) for w in written for f in forms for s in _spoken_vowels(f))
+
+
+# Vowels Japanese, Korean and Chinese add to close a consonant their syllables cannot end on
+# (Smith: スミス su-mi-su, 스미스 seu-mi-seu, 史密斯 shi-mi-si): u, o after t and d, i after ch
+# and j in Japanese; eu, and i after ch and j, in Korean; the e of 德 de, 克 ke, 勒 le, the u
+# of 布 bu, 夫 fu and the i of 斯 si, 奇 qi in Chinese. Such a vowel may stand for no Latin
+# vowel; any other must.
+_ADDED_VOWELS = {
+    "Kana": {"u": "", "o": "T", "i": "S"},
+    "Hira": {"u": "", "o": "T", "i": "S"},
+    "Hang": {"eu": "", "i": "S"},
+    "Hani": {"e": "", "u": "", "i": "S"},
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllabic_tokens(form: str, script: str) -> tuple[str, ...]:
+    """A Japanese, Korean or Chinese part's romanisation as consonant classes and vowel runs,
+    the vowels that only close a consonant marked "?" (see `_ADDED_VOWELS`)."""
+    added = _ADDED_VOWELS.get(script, {})
+    tokens = list(_tokens(skeleton(form, vowel_marks=True)))
+    for k in range(1, len(tokens)):
+        after = added.get(tokens[k])
+        if after is not None and tokens[k - 1].isupper() and after in ("", tokens[k - 1]):
+            tokens[k] = "?" + tokens[k]
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _latin_vowel_tokens(form: str) -> tuple[tuple[str, ...], ...]:
+    """A Latin form as consonant classes and vowel runs, its silent final e marked "?"."""
+    found: dict[tuple[str, ...], None] = {}
+    for written_latin in (False, True):
+        tokens = list(_tokens(skeleton(form, written_latin=written_latin, vowel_marks=True)))
+        if len(tokens) > 2 and tokens[-1] == "e" and tokens[-2].isupper():
+            tokens[-1] = "?e"
+        found.setdefault(tuple(tokens), None)
+    return tuple(found)
+
+
+def _syllable_distance(native: tuple[str, ...], latin: tuple[str, ...]) -> int:
+    """Edits between two vowel patterns: a consonant changed, added or dropped costs one, and
+    so does a vowel on either side with none on the other, unless it is marked "?"."""
+    n, m = len(native), len(latin)
+    previous = [0] * (m + 1)
+    for j in range(1, m + 1):
+        previous[j] = previous[j - 1] + (0 if latin[j - 1][:1] == "?" else 1)
+    for i in range(1, n + 1):
+        w = native[i - 1]
+        skip_w = 0 if w[:1] == "?" else 1
+        current = [previous[0] + skip_w] + [0] * m
+        for j in range(1, m + 1):
+            s = latin[j - 1]
+            same = w == s if (w.isupper() or s.isupper()) else True
+            current[j] = min(
+                previous[j - 1] + (0 if same else 1),
+                previous[j] + skip_w,
+                current[j - 1] + (0 if s[:1] == "?" else 1),
+            )
+        previous = current
+    return previous[m]
+
+
+def _syllabic_vowels_apart(a: Part, b: Part) -> int | None:
+    """The fewest edits between a Japanese, Korean or Chinese part's consonants and vowels and
+    a Latin part's, the vowels that only close a consonant aside (`_syllable_distance`); None
+    when the pair is not such a pair. Two names with the same consonants and their vowels
+    elsewhere are two names (マリ ma-ri is not Omar)."""
+    if a.latin_script == b.latin_script:
+        return None
+    native, latin = (a, b) if b.latin_script else (b, a)
+    if native.script not in _ADDED_VOWELS or not latin.latin_script:
+        return None
+    forms = [*latin.forms, *(v for f in latin.forms for v in _heard_elsewhere(f))]
+    return min(
+        _syllable_distance(_syllabic_tokens(fn, native.script), tokens)
+        for fn in native.forms
+        for f in forms
+        for tokens in _latin_vowel_tokens(f)
+    )
+
+
+def _compared_skeletons(part: Part, other: Part) -> tuple[str, ...]:
+    """The skeletons a part is compared by against a part in another script: with how that
+    script hears a Latin spelling (`_heard_elsewhere` for the syllabic scripts, only
+    `_heard_everywhere` for the others). Always within `skeletons + alternates`."""
+    if not part.alternates:
+        return part.skeletons
+    if other.script in _SYLLABIC:
+        return part.skeletons + part.alternates
+    return part.skeletons + _everywhere_skeletons(part)
+
+
+@lru_cache(maxsize=1 << 16)
+def _everywhere_skeletons(part: Part) -> tuple[str, ...]:
+    heard = {skeleton(v, written_latin=True) for f in part.forms for v in _heard_everywhere(f)}
+    return tuple(s for s in part.alternates if s in heard)
+
+
 def _similarity(a: Part, b: Part) -> tuple[float, str]:
     """How alike two parts are (0 to 1) and how: the same Latin form, the same skeleton (one
     name spelt two ways), a skeleton one consonant off (a typo), or an initial."""
@@ -1098,13 +1408,21 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         return min(PINYIN_DIFFERENT, round(spelling, 4)), "similar"
     best, how = min(plain, 0.95), "similar"
     unvowelled = not (a.vowels and b.vowels)
-    a_skeletons = a.skeletons + a.alternates if cross and b.script in _SYLLABIC else a.skeletons
-    b_skeletons = b.skeletons + b.alternates if cross and a.script in _SYLLABIC else b.skeletons
+    a_skeletons = _compared_skeletons(a, b) if cross else a.skeletons
+    b_skeletons = _compared_skeletons(b, a) if cross else b.skeletons
+    # Where an abjad writes its vowels must agree with where the other spelling has them:
+    # two consonants alike are not enough (تاسع‎, t-a-s-ayin, is not Tichý).
+    vowels_apart = _abjad_vowels_apart(a, b) if unvowelled else None
     for sa in a_skeletons:
         for sb in b_skeletons:
             if not sa or not sb:
                 continue
-            if sa == sb:
+            if sa == sb and vowels_apart is not None and vowels_apart >= 1:
+                if vowels_apart >= 2:
+                    continue
+                value = NEAR_SKELETON_UNVOWELLED + 0.1 * spelling
+                how_here = "similar"
+            elif sa == sb:
                 # One name spelt two ways. Where both scripts write vowels the vowels still
                 # tell names apart (John, Jane); Arabic and Hebrew do not write them.
                 if unvowelled:
@@ -1119,6 +1437,8 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
                 value = min(value, _SHORT_SKELETON_CAP.get(len(sa), 1.0))
                 how_here = "skeleton"
             elif min(len(sa), len(sb)) >= 3 and Levenshtein.distance(sa, sb, score_cutoff=1) <= 1:
+                if vowels_apart is not None and vowels_apart >= 2:
+                    continue
                 value = (
                     NEAR_SKELETON_UNVOWELLED + 0.1 * spelling
                     if unvowelled
@@ -1129,6 +1449,12 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
                 continue
             if value > best:
                 best, how = value, how_here
+    if syllabic:
+        apart = _syllabic_vowels_apart(a, b)
+        if apart is not None and apart >= SYLLABLES_APART_MAX:
+            best = min(best, SYLLABLES_APART_CAP)
+        elif apart is not None and apart >= 1:
+            best = min(best, SYLLABLE_APART_CAP)
     return min(best, 0.99), how
 
 
@@ -1310,23 +1636,40 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)
 
 
-def units_of_positions(
-    parts: tuple[Part, ...],
-) -> tuple[
-    tuple[Part, ...], tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[float, ...], int
-]:
-    """What the scorer pairs in a name, for `bound.py`: its units, the part each covers (and
-    the second part of two joined, or -1), the parts' weights when paired and when left over,
-    and the number of core parts."""
-    shape = _shape(parts)
-    return (
-        tuple(unit for _, unit in shape.units),
-        tuple(indices[0] for indices, _ in shape.units),
-        tuple(indices[1] if len(indices) > 1 else -1 for indices, _ in shape.units),
-        shape.weights,
-        shape.unmatched,
-        shape.core_count,
-    )
+Layout = tuple[
+    tuple["Part", ...], tuple[int, ...], tuple[float, ...], tuple[float, ...], int, int, int
+]
+
+
+@lru_cache(maxsize=1 << 18)
+def layout_of(parts: tuple[Part, ...]) -> Layout:
+    """What the scorer pairs in a name, flat, for `bound.py`: its units (each part, and two
+    neighbouring core parts joined, as `_units` makes them); the part each unit covers and
+    the second part of two joined (or -1), in pairs; each part's weight when paired and when
+    left over, in pairs; what each part counts for towards "two parts found" (1, an initial
+    0.5, a particle 0); the number of core parts, of parts and of units. One pass, since it
+    is made for most candidates of a query: the candidates of a large index are rarely the
+    same twice."""
+    n = len(parts)
+    core = [i for i, p in enumerate(parts) if not p.particle]
+    ends = (core[0], core[-1]) if core else ()
+    units: list[Part] = list(parts)
+    covers: list[int] = []
+    weights: list[float] = []
+    values: list[float] = []
+    for i, part in enumerate(parts):
+        covers += (i, -1)
+        weight = part.weight
+        weights += (
+            weight,
+            (UNMATCHED_END_WEIGHT if i in ends else UNMATCHED_MIDDLE_WEIGHT) * weight,
+        )
+        values.append(0.0 if part.particle else (0.5 if part.initial else 1.0))
+    for i in range(n - 1):
+        if not (parts[i].particle or parts[i + 1].particle or parts[i].initial):
+            units.append(_joined((parts[i], parts[i + 1])))
+            covers += (i, i + 1)
+    return (tuple(units), tuple(covers), tuple(weights), tuple(values), len(core), n, len(units))
 
 
 def _core_count(parts: tuple[Part, ...]) -> int:
