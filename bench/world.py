@@ -2849,6 +2849,12 @@ def _world() -> _World:
     return _World()
 
 
+def prepare_world() -> None:
+    """Build the generator's tables (name lists, cultures, document formats) now, so that a
+    benchmark measuring memory leaves them out."""
+    _world()
+
+
 def _document_count_cum(mean: float) -> tuple[float, ...]:
     """Shares of 0, 1, 2, ... documents: 1 + Poisson(mean - 1), or 0 or 1 below a mean of 1."""
     if mean < 1.0:

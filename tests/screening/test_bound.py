@@ -176,3 +176,94 @@ def test_a_weak_pair_beside_two_initials_is_within_the_bound():
     score = compare_parsed(query, record).score
     assert score > 0.6
     assert Bounds([query], [[record]]).best[0] >= score - 1e-4
+
+
+_births = st.one_of(
+    st.none(),
+    st.tuples(
+        st.integers(1978, 1982),
+        st.one_of(st.none(), st.integers(1, 4)),
+        st.one_of(st.none(), st.integers(1, 4)),
+    ).map(lambda b: (b[0], b[1], b[2] if b[1] is not None else None)),
+)
+
+
+@given(_births, st.lists(_births, min_size=1, max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_birth_effects_in_columns_are_the_evidence_one_by_one(query, candidates):
+    import numpy as np
+
+    from bluebridge.screening.evidence import birth_effects, birth_evidence
+
+    years = np.array([c[0] if c else 0 for c in candidates], dtype=np.int32)
+    months = np.array([(c[1] or 0) if c else 0 for c in candidates], dtype=np.int8)
+    days = np.array([(c[2] or 0) if c else 0 for c in candidates], dtype=np.int8)
+    expected = [
+        item.effect if (item := birth_evidence(query, c)) is not None else 0.0 for c in candidates
+    ]
+    assert birth_effects(query, years, months, days).tolist() == expected
+
+
+def test_the_index_finds_the_same_hits_with_and_without_the_bound(monkeypatch):
+    import random
+
+    import numpy as np
+
+    from bluebridge.screening import bound
+    from bluebridge.screening.index import PersonEntry, Policy, ScreeningIndex, Visibility
+
+    rng = random.Random(4)
+    index = ScreeningIndex()
+    policy = Policy(owner_agency_id=1, owner_country="FRA", access_mode="all_members")
+    for record_id in range(1, 400):
+        names = tuple(
+            " ".join(rng.sample(_TOKENS, rng.randint(2, 3))) for _ in range(rng.randint(1, 2))
+        )
+        birth = (rng.randint(1979, 1981), rng.choice([None, 3, 4]), None)
+        if birth[1] is not None:
+            birth = (birth[0], birth[1], rng.choice([None, 7, 8]))
+        index.add_person(
+            PersonEntry(
+                record_id=record_id,
+                seq=record_id,
+                names=names,
+                birth=birth,
+                gender=rng.choice(["male", "female", None]),
+                nationalities=(rng.choice(["FRA", "EGY", "CHN"]),),
+                title=names[0],
+                status="wanted",
+            ),
+            policy,
+        )
+    index.seal()
+    queries = [
+        (" ".join(rng.sample(_TOKENS, rng.randint(1, 3))), (1980, rng.choice([None, 3]), None))
+        for _ in range(150)
+    ]
+
+    def run():
+        return [
+            [
+                (h.entry.record_id, h.score.score)
+                for h in index.search_person(
+                    [name],
+                    birth=birth,
+                    nationalities=["FRA"],
+                    gender="male",
+                    visibility=lambda _policy: Visibility.FULL,
+                    threshold=0.7,
+                )
+            ]
+            for name, birth in queries
+        ]
+
+    bounded = run()
+    made = bound.Bounds.__init__
+
+    def without(self, *args):
+        made(self, *args)
+        self.best = np.full(len(self.best), 9.0)  # every candidate scored
+
+    monkeypatch.setattr(bound.Bounds, "__init__", without)
+    assert run() == bounded
+    assert sum(map(len, bounded)) > 20  # the queries do find people

@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bluebridge.screening.names import NameComparison, ParsedName, compare_parsed
 
 BirthDate = tuple[int, int | None, int | None]  # year, month, day (month and day may be unknown)
@@ -110,6 +112,55 @@ def birth_evidence(query: BirthDate | None, candidate: BirthDate | None) -> Evid
     return Evidence("birth_date", BIRTH_DIFFERS, f"born {cy}, not {qy}")
 
 
+def birth_effects(
+    query: BirthDate | None, years: np.ndarray, months: np.ndarray, days: np.ndarray
+) -> np.ndarray:
+    """`birth_evidence`'s effect for many candidates at once: their birth years, months and
+    days as columns (0 where unknown; a year of 0 is no date). The same cases in the same
+    order, so that the index can pass over candidates the birth date rules out before it
+    scores them (a property test holds the two to the same answers)."""
+    out = np.zeros(len(years), dtype=np.float64)
+    if query is None or not len(years):
+        return out
+    qy, qm, qd = query
+    known = years != 0
+    same_year = known & (years == qy)
+    if qm is None:
+        out[same_year] = BIRTH_PARTIAL_AGREES
+    else:
+        month_known = months != 0
+        day_known = (days != 0) if qd is not None else np.zeros(len(years), dtype=bool)
+        same_month = months == qm
+        same_day = days == qd if qd is not None else np.zeros(len(years), dtype=bool)
+        swapped = day_known & (months == qd) & (days == qm) if qd is not None else day_known
+        cases = [
+            ~month_known,
+            same_month & ~day_known,
+            same_month & same_day,
+            swapped,
+            same_month,
+            ~day_known | same_day,
+        ]
+        effects = [
+            BIRTH_PARTIAL_AGREES,
+            BIRTH_PARTIAL_AGREES,
+            BIRTH_EXACT,
+            BIRTH_DAY_MONTH_SWAPPED,
+            BIRTH_SAME_YEAR_OTHER_DAY,
+            BIRTH_SAME_YEAR_OTHER_DAY,
+        ]
+        out[same_year] = np.select(
+            [case[same_year] for case in cases], effects, BIRTH_SAME_YEAR_OTHER_DATE
+        )
+    other_year = known & ~same_year
+    out[other_year] = BIRTH_DIFFERS
+    if qm is not None:
+        day_matches = (days == (qd or 0)) if qd is not None else (days == 0)
+        one_off = other_year & (np.abs(years - qy) == 1) & (months == qm) & day_matches
+        out[one_off] = BIRTH_YEAR_ONE_OFF
+    return out
+
+
 def could_match_birth(query: int, candidate: int) -> bool:
     """Whether two birth codes could still give a hit (the quick filter before scoring): no
     date on either side, the same year, a year one off, or day and month swapped."""
@@ -204,6 +255,7 @@ __all__ = [
     "Evidence",
     "PersonScore",
     "birth_code",
+    "birth_effects",
     "birth_evidence",
     "could_match_birth",
     "parse_birth_date",

@@ -19,6 +19,8 @@ neither, and the index passes over what the principal may not learn of before sc
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import threading
 from array import array
@@ -32,10 +34,12 @@ from rapidfuzz import fuzz
 from bluebridge.records.kinds.base import fold_name
 from bluebridge.screening.bound import Bounds
 from bluebridge.screening.evidence import (
-    MAX_EVIDENCE,
+    GENDER_DIFFERS,
+    NATIONALITY_AGREES,
+    NATIONALITY_DIFFERS,
     BirthDate,
     PersonScore,
-    person_evidence,
+    birth_effects,
     score_person,
 )
 from bluebridge.screening.names import (
@@ -52,9 +56,25 @@ MAX_SCORED = 200  # candidates scored for one query at most (the best evidence f
 KEY_WEIGHTS = {"1": 1.0, "2": 4.0, "3": 2.0, "4": 2.0, "5": 1.5}
 RARE_PART = 40  # a part held by this few names  # a lone part; a pair of parts; a part and a prefix
 BOUND_SLACK = 1e-3  # the bound is compared with room for the scores' rounding to 4 places
+GENDER_CODES = {"male": 1, "female": 2}  # the genders the evidence tells apart
+SHARED_MAX = 1_000_000  # distinct birth dates and nationality sets kept shared
 MERGE_AFTER = 200_000  # entries added since the last merge that trigger a merge
 FREEZE_FROM = 50_000  # entries from which a sealed index is kept out of the collector's scans
 GC_THRESHOLDS = (50_000, 20, 100)  # the collector's thresholds once such an index is built
+
+
+def _return_free_memory() -> None:
+    """Give the C allocator's free pages back to the system (glibc's `malloc_trim`): the
+    build's temporaries (the sort of tens of millions of keys, the lists the parser made)
+    leave free pages behind that would otherwise stay with the process. Nothing where the C
+    library has no such call."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
 
 
 class Visibility(Enum):
@@ -118,13 +138,6 @@ class ObjectEntry:
     fuzzy: str | None = None  # "title|artist", folded
 
 
-@dataclass(slots=True)
-class _Person:
-    entry: PersonEntry
-    parsed: tuple[ParsedName, ...]
-    policy: int
-
-
 @dataclass(frozen=True, slots=True)
 class PersonHit:
     entry: PersonEntry
@@ -150,15 +163,18 @@ class _Postings:
 
     def __init__(self) -> None:
         # The sorted arrays as one pair, replaced in one assignment: a reader takes the pair
-        # once and never mixes the keys of one merge with the positions of another.
+        # once and never mixes the keys of one merge with the positions of another. The
+        # positions are 32-bit (an index holds fewer than two billion entries).
         self.arrays: tuple[np.ndarray, np.ndarray] = (
             np.empty(0, dtype=np.int64),
-            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int32),
         )
         self.recent: dict[int, list[int]] = {}
         self.recent_count = 0
-        self._pending_keys: list[int] = []
-        self._pending_values: list[int] = []
+        # What the build adds, as machine integers: tens of millions of Python integers
+        # would take a gigabyte, and the holes they leave once freed stay with the process.
+        self._pending_keys = array("q")
+        self._pending_values = array("i")  # a C int: 32 bits
 
     def add_bulk(self, key: int, value: int) -> None:
         self._pending_keys.append(key)
@@ -166,23 +182,25 @@ class _Postings:
 
     def extend_bulk(self, keys: list[int], value: int) -> None:
         self._pending_keys.extend(keys)
-        self._pending_values.extend([value] * len(keys))
+        self._pending_values.extend(array("i", [value]) * len(keys))
 
     def seal(self) -> None:
         """Sort what `add_bulk` gathered (and any recent entries) into the arrays."""
         old_keys, old_values = self.arrays
-        keys = [old_keys, np.fromiter(self._pending_keys, dtype=np.int64)]
-        values = [old_values, np.fromiter(self._pending_values, dtype=np.int64)]
+        keys = [old_keys, np.frombuffer(self._pending_keys, dtype=np.int64)]
+        values = [old_values, np.frombuffer(self._pending_values, dtype=np.int32)]
         if self.recent:
             flat = [(k, v) for k, vs in self.recent.items() for v in vs]
             keys.append(np.fromiter((k for k, _ in flat), dtype=np.int64, count=len(flat)))
-            values.append(np.fromiter((v for _, v in flat), dtype=np.int64, count=len(flat)))
+            values.append(np.fromiter((v for _, v in flat), dtype=np.int32, count=len(flat)))
         all_keys = np.concatenate(keys)
         all_values = np.concatenate(values)
         order = np.argsort(all_keys, kind="stable")
         # The recent entries stay readable until the arrays that hold them are in place.
         self.arrays = (all_keys[order], all_values[order])
-        self._pending_keys, self._pending_values = [], []
+        del all_keys, all_values, order, keys, values
+        self._pending_keys = array("q")
+        self._pending_values = array("i")
         self.recent = {}
         self.recent_count = 0
 
@@ -293,12 +311,24 @@ class ScreeningIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._persons: list[_Person] = []
+        # Persons by position: the entry (what a hit shows) and the parsed names (what the
+        # scorer reads), in two lists rather than an object each.
+        self._entries: list[PersonEntry] = []
+        self._parsed: list[tuple[ParsedName, ...]] = []
+        # Birth dates and nationalities are shared by many persons: one object each.
+        self._births: dict[BirthDate, BirthDate] = {}
+        self._nationality_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         # Columns by person position, for filtering candidates without touching the objects.
         self._p_record = _Column(np.int64)
         self._p_seq = _Column(np.int64)
         self._p_birth_year = _Column(np.int32)  # 0 when unknown
+        self._p_birth_month = _Column(np.int8)  # 0 when unknown
+        self._p_birth_day = _Column(np.int8)  # 0 when unknown
+        self._p_gender = _Column(np.int8)  # GENDER_CODES, 0 when unknown or other
+        self._p_nationalities = _Column(np.int32)  # into _nationality_sets
         self._p_policy = _Column(np.int32)
+        self._nationality_sets: list[tuple[str, ...]] = []
+        self._nationality_ids: dict[tuple[str, ...], int] = {}
         self._person_keys = _Postings()
         # objects: columns by position
         self._object_keys = _Postings()
@@ -340,12 +370,17 @@ class ScreeningIndex:
         for name in parsed:
             keys |= name_keys(name)
         with self._lock:
-            position = len(self._persons)
+            position = len(self._entries)
             policy_id = self.policy_id(policy)
-            self._persons.append(_Person(entry, parsed, policy_id))
+            self._entries.append(self._compact(entry))
+            self._parsed.append(parsed)
             self._p_record.append(entry.record_id)
             self._p_seq.append(entry.seq)
             self._p_birth_year.append(entry.birth[0] if entry.birth else 0)
+            self._p_birth_month.append((entry.birth[1] or 0) if entry.birth else 0)
+            self._p_birth_day.append((entry.birth[2] or 0) if entry.birth else 0)
+            self._p_gender.append(GENDER_CODES.get(entry.gender or "", 0))
+            self._p_nationalities.append(self._nationality_id(entry.nationalities))
             self._p_policy.append(policy_id)
             hashes = [hash(key) & MASK for key in keys]  # key_hash, inlined for the build
             if self.sealed:
@@ -354,6 +389,36 @@ class ScreeningIndex:
             else:
                 self._person_keys.extend_bulk(hashes, position)
             self._current.set(entry.record_id, entry.seq)
+
+    def _nationality_id(self, nationalities: tuple[str, ...]) -> int:
+        found = self._nationality_ids.get(nationalities)
+        if found is None:
+            found = len(self._nationality_sets)
+            self._nationality_sets.append(nationalities)
+            self._nationality_ids[nationalities] = found
+        return found
+
+    def _compact(self, entry: PersonEntry) -> PersonEntry:
+        """The entry with its birth date and nationalities shared with other persons'."""
+        births, tuples = self._births, self._nationality_tuples
+        if len(births) + len(tuples) > SHARED_MAX:  # a bound on what odd values can add
+            births.clear()
+            tuples.clear()
+        birth = births.setdefault(entry.birth, entry.birth) if entry.birth else None
+        nationalities = tuples.setdefault(entry.nationalities, entry.nationalities)
+        if birth is entry.birth and nationalities is entry.nationalities:
+            return entry
+        return PersonEntry(  # (not dataclasses.replace, which is slow for a million)
+            entry.record_id,
+            entry.seq,
+            entry.names,
+            birth,
+            entry.gender,
+            nationalities,
+            entry.title,
+            entry.status,
+            entry.kind,
+        )
 
     def add_object(self, entry: ObjectEntry, policy: Policy) -> None:
         with self._lock:
@@ -385,7 +450,7 @@ class ScreeningIndex:
             self._person_keys.seal()
             self._object_keys.seal()
             self.sealed = True
-        if len(self._persons) + self._obj_record.buffer_info()[1] >= FREEZE_FROM:
+        if len(self._entries) + self._obj_record.buffer_info()[1] >= FREEZE_FROM:
             # The index's millions of objects live as long as the process: out of the cyclic
             # collector's full scans, which would otherwise stall queries for tens of ms.
             # Young collections are made rarer too: the caches of comparisons grow by many
@@ -393,6 +458,7 @@ class ScreeningIndex:
             gc.collect()
             gc.freeze()
             gc.set_threshold(*GC_THRESHOLDS)
+            _return_free_memory()
 
     def maybe_merge(self) -> None:
         if self._person_keys.recent_count + self._object_keys.recent_count >= MERGE_AFTER:
@@ -474,7 +540,14 @@ class ScreeningIndex:
         years = self._p_birth_year.view()
         policies = self._p_policy.view()
         # A person being added may be in one column and not yet in the next.
-        known = min(len(record_ids), len(seqs), len(years), len(policies))
+        known = min(
+            len(record_ids),
+            len(seqs),
+            len(years),
+            len(policies),
+            self._p_birth_day.size,
+            self._p_nationalities.size,
+        )
         inside = candidates < known
         candidates, totals = candidates[inside], totals[inside]
         keep = self._current.current(record_ids[candidates], seqs[candidates])
@@ -495,67 +568,98 @@ class ScreeningIndex:
             candidates, totals = candidates[keep], totals[keep]
         # The best evidence first (the order of positions among equals: the oldest first).
         order = np.argsort(-totals, kind="stable")[:MAX_SCORED]
-        positions = candidates[order].tolist()
-        persons = self._persons
+        chosen = candidates[order]
+        positions = chosen.tolist()
+        parsed = self._parsed
         # What each candidate's best name can score at most, in compiled code for all of
-        # them at once: the scorer runs only on those that can reach the threshold.
-        bounds = Bounds(query, [persons[position].parsed for position in positions])
+        # them at once, with what its birth date, nationality and gender add: the scorer
+        # runs only on those that can reach the threshold.
+        bounds = Bounds(query, [parsed[position] for position in positions])
+        effects = self._evidence_effects(chosen, birth, nationalities, gender)
+        # A possible hit is decided at the installation's threshold, which a caller may not
+        # lower to learn how close a hidden record comes.
+        hidden_needed = max(threshold, possible_threshold)
+        possible = np.zeros(len(self._policies), dtype=bool)
+        for policy_id, seen in seen_policy.items():
+            possible[policy_id] = seen is Visibility.POSSIBLE_HIT
+        needed = np.where(possible[policies[chosen]], hidden_needed, threshold)
+        reach = bounds.best + effects >= needed - BOUND_SLACK
+        hopeful = chosen[reach].tolist()
+        if not hopeful:
+            return []
         bounds.apply_filter()
         try:
             return self._score(
                 query,
-                positions,
-                bounds.best.tolist(),
+                hopeful,
                 seen_policy,
                 birth,
                 nationalities,
                 gender,
                 threshold,
+                hidden_needed,
                 limit,
-                possible_threshold,
             )
         finally:
             forget_similarities()
+
+    def _evidence_effects(
+        self,
+        chosen: np.ndarray,
+        birth: BirthDate | None,
+        nationalities: Sequence[str],
+        gender: str | None,
+    ) -> np.ndarray:
+        """What the birth date, nationality and gender add to each candidate's name score,
+        from the columns: `evidence.person_evidence`'s effects, for many at once."""
+        out = birth_effects(
+            birth,
+            self._p_birth_year.view()[chosen],
+            self._p_birth_month.view()[chosen],
+            self._p_birth_day.view()[chosen],
+        )
+        if nationalities and len(chosen):
+            wanted = set(nationalities)
+            ids = self._p_nationalities.view()[chosen]
+            table = np.zeros(int(ids.max()) + 1, dtype=np.float64)
+            for set_id in np.unique(ids).tolist():
+                theirs = self._nationality_sets[set_id]
+                if theirs:
+                    table[set_id] = (
+                        NATIONALITY_AGREES if wanted.intersection(theirs) else NATIONALITY_DIFFERS
+                    )
+            out += table[ids]
+        code = GENDER_CODES.get(gender or "")
+        if code:
+            theirs = self._p_gender.view()[chosen]
+            out[(theirs != 0) & (theirs != code)] += GENDER_DIFFERS
+        return out
 
     def _score(
         self,
         query: tuple[ParsedName, ...],
         positions: list[int],
-        bounds: list[float],
         seen_policy: dict[int, Visibility],
         birth: BirthDate | None,
         nationalities: Sequence[str],
         gender: str | None,
         threshold: float,
+        hidden_needed: float,
         limit: int,
-        possible_threshold: float,
     ) -> list[PersonHit]:
         hits: dict[int, PersonHit] = {}
-        # A possible hit is decided at the installation's threshold, which a caller may not
-        # lower to learn how close a hidden record comes.
-        hidden_needed = max(threshold, possible_threshold)
-        least = min(threshold, hidden_needed) - MAX_EVIDENCE - BOUND_SLACK
-        for position, bound in zip(positions, bounds, strict=True):
-            if bound < least:
-                continue  # even the best birth date and nationality would not lift it
-            person = self._persons[position]
-            entry = person.entry
-            seen = seen_policy[person.policy]
+        policies = self._p_policy.view()
+        for position in positions:
+            entry = self._entries[position]
+            policy_id = int(policies[position])
+            seen = seen_policy[policy_id]
             needed = hidden_needed if seen is Visibility.POSSIBLE_HIT else threshold
-            effect = sum(
-                item.effect
-                for item in person_evidence(
-                    birth, nationalities, gender, entry.birth, entry.nationalities, entry.gender
-                )
-            )
-            if bound + effect < needed - BOUND_SLACK:
-                continue
             scored = score_person(
                 query,
                 birth,
                 nationalities,
                 gender,
-                person.parsed,
+                self._parsed[position],
                 entry.birth,
                 entry.nationalities,
                 entry.gender,
@@ -564,9 +668,7 @@ class ScreeningIndex:
                 continue
             previous = hits.get(entry.record_id)
             if previous is None or previous.score.score < scored.score:
-                hits[entry.record_id] = PersonHit(
-                    entry, self._policies[person.policy], seen, scored
-                )
+                hits[entry.record_id] = PersonHit(entry, self._policies[policy_id], seen, scored)
         # Full hits best first; possible hits after them by reference, outside the limit, so
         # that their place tells nothing of their score.
         full = sorted(
@@ -664,15 +766,15 @@ class ScreeningIndex:
 
     def person_entries(self) -> Iterable[tuple[PersonEntry, Policy]]:
         """The current person entries (for a MIND package)."""
-        for person in self._persons:
-            entry = person.entry
+        policies = self._p_policy.view()
+        for position, entry in enumerate(list(self._entries)):
             if self._is_current(entry.record_id, entry.seq):
-                yield entry, self._policies[person.policy]
+                yield entry, self._policies[int(policies[position])]
 
     def stats(self) -> IndexStats:
         live = self._current.live()
         return IndexStats(
-            persons=len(self._persons),
+            persons=len(self._entries),
             objects=len(self._obj_record),
             keys=self._person_keys.size + self._object_keys.size,
             sequence=self.sequence,
@@ -680,7 +782,17 @@ class ScreeningIndex:
             + self._object_keys.nbytes
             + self._current.nbytes
             + sum(
-                c.nbytes for c in (self._p_record, self._p_seq, self._p_birth_year, self._p_policy)
+                c.nbytes
+                for c in (
+                    self._p_record,
+                    self._p_seq,
+                    self._p_birth_year,
+                    self._p_birth_month,
+                    self._p_birth_day,
+                    self._p_gender,
+                    self._p_nationalities,
+                    self._p_policy,
+                )
             ),
             extra={"live_records": float(live)},
         )
