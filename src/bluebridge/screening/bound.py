@@ -210,12 +210,14 @@ class Bounds:
             chain.from_iterable(map(_COVERS, layouts)), dtype=np.int64, count=2 * len(units)
         ).reshape(-1, 2)
         joined = covers[:, 1] >= 0
-        first = covers[:, 0] + offsets
-        second = np.where(joined, covers[:, 1] + offsets, -1)
+        joined_first = (covers[:, 0] + offsets)[joined]
+        joined_second = (covers[:, 1] + offsets)[joined]
+        total_parts = int(part_counts.sum())
+        singles = np.repeat(unit_starts - part_starts, part_counts) + np.arange(total_parts)
         both = np.fromiter(
             chain.from_iterable(map(_WEIGHTS, layouts)),
             dtype=np.float64,
-            count=2 * int(part_counts.sum()),
+            count=2 * total_parts,
         ).reshape(-1, 2)
         weights = both[:, 0]
         unmatched = both[:, 1]
@@ -243,9 +245,12 @@ class Bounds:
                 pairs[np.ix_(q_joined, joined)] = 0.0  # two joined units are not paired
             # Each candidate part's best over the query's units.
             best_unit = pairs.max(axis=0)
-            c_best = np.zeros(len(weights), dtype=np.float64)
-            np.maximum.at(c_best, first, best_unit)
-            np.maximum.at(c_best, second[joined], best_unit[joined])
+            # A name's first units are its parts in order (`layout_of`), then the joined
+            # pairs, each part first of at most one pair and second of at most one.
+            c_best = best_unit[singles]
+            joined_best = best_unit[joined]
+            c_best[joined_first] = np.maximum(c_best[joined_first], joined_best)
+            c_best[joined_second] = np.maximum(c_best[joined_second], joined_best)
             # Each query part's best over each candidate name's units.
             by_part = np.zeros((q_n_parts, pairs.shape[1]), dtype=np.float64)
             for unit, (a, b) in enumerate(zip(q_first, q_second, strict=True)):
@@ -284,8 +289,10 @@ class Bounds:
             weak = several & weakly
             bound = np.where(weak, np.maximum(bound, WEAK_CAP), bound)
             np.maximum(best_by_name, bound, out=best_by_name)
+        # A candidate's names are next to one another: the best of each run.
         owner_array = np.asarray(owners, dtype=np.int64)
-        np.maximum.at(self.best, owner_array, best_by_name)
+        found_owners, runs = np.unique(owner_array, return_index=True)
+        self.best[found_owners] = np.maximum.reduceat(best_by_name, runs)
 
     def apply_filter(self) -> None:
         """Let the scorer pass over the pairs of parts that cannot be even weakly alike."""
