@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Generic, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -49,6 +50,7 @@ from bluebridge.screening.names import (
     parse_name,
 )
 
+T = TypeVar("T")
 MASK = (1 << 63) - 1
 SINGLE_KEY_CAP = 300  # a lone part's key is used only when this few names hold it
 KEY_CAP = 2_000  # a key held by more names than this (a very common pair) is passed over
@@ -259,6 +261,23 @@ class _Column:
         return int(self._data.nbytes)
 
 
+class _Table(Generic[T]):
+    """Values many entries share (policies, kinds, nationality sets), each kept once and
+    numbered: the columns hold the numbers."""
+
+    def __init__(self) -> None:
+        self.values: list[T] = []
+        self._ids: dict[T, int] = {}
+
+    def id_of(self, value: T) -> int:
+        found = self._ids.get(value)
+        if found is None:
+            found = len(self.values)
+            self.values.append(value)
+            self._ids[value] = found
+        return found
+
+
 class _Versions:
     """For each record id, the change sequence number of its current version (negative once
     removed, 0 when never seen): a numpy array indexed by record id, since the store's ids
@@ -327,8 +346,8 @@ class ScreeningIndex:
         self._p_gender = _Column(np.int8)  # GENDER_CODES, 0 when unknown or other
         self._p_nationalities = _Column(np.int32)  # into _nationality_sets
         self._p_policy = _Column(np.int32)
-        self._nationality_sets: list[tuple[str, ...]] = []
-        self._nationality_ids: dict[tuple[str, ...], int] = {}
+        self._nationality_table: _Table[tuple[str, ...]] = _Table()
+        self._nationality_sets = self._nationality_table.values
         self._person_keys = _Postings()
         # objects: columns by position
         self._object_keys = _Postings()
@@ -337,11 +356,11 @@ class ScreeningIndex:
         self._obj_seq = array("q")
         self._obj_kind = array("B")
         self._obj_policy = array("I")
-        self._kinds: list[str] = []
-        self._kind_ids: dict[str, int] = {}
+        self._kind_table: _Table[str] = _Table()
+        self._kinds = self._kind_table.values
         self._fuzzy: dict[int, tuple[ObjectEntry, int]] = {}  # record id -> artwork entry
-        self._policies: list[Policy] = []
-        self._policy_ids: dict[Policy, int] = {}
+        self._policy_table: _Table[Policy] = _Table()
+        self._policies = self._policy_table.values
         self._current = _Versions()  # record id -> seq of its current version
         self.sequence = 0  # the store's change sequence the index is current to
         self.sealed = False
@@ -349,20 +368,7 @@ class ScreeningIndex:
     # ------------------------------------------------------------ building
 
     def policy_id(self, policy: Policy) -> int:
-        found = self._policy_ids.get(policy)
-        if found is None:
-            found = len(self._policies)
-            self._policies.append(policy)
-            self._policy_ids[policy] = found
-        return found
-
-    def _kind_id(self, kind: str) -> int:
-        found = self._kind_ids.get(kind)
-        if found is None:
-            found = len(self._kinds)
-            self._kinds.append(kind)
-            self._kind_ids[kind] = found
-        return found
+        return self._policy_table.id_of(policy)
 
     def add_person(self, entry: PersonEntry, policy: Policy) -> None:
         parsed = tuple(p for p in (parse_name(n) for n in entry.names) if p.parts)
@@ -380,7 +386,7 @@ class ScreeningIndex:
             self._p_birth_month.append((entry.birth[1] or 0) if entry.birth else 0)
             self._p_birth_day.append((entry.birth[2] or 0) if entry.birth else 0)
             self._p_gender.append(GENDER_CODES.get(entry.gender or "", 0))
-            self._p_nationalities.append(self._nationality_id(entry.nationalities))
+            self._p_nationalities.append(self._nationality_table.id_of(entry.nationalities))
             self._p_policy.append(policy_id)
             hashes = [hash(key) & MASK for key in keys]  # key_hash, inlined for the build
             if self.sealed:
@@ -389,14 +395,6 @@ class ScreeningIndex:
             else:
                 self._person_keys.extend_bulk(hashes, position)
             self._current.set(entry.record_id, entry.seq)
-
-    def _nationality_id(self, nationalities: tuple[str, ...]) -> int:
-        found = self._nationality_ids.get(nationalities)
-        if found is None:
-            found = len(self._nationality_sets)
-            self._nationality_sets.append(nationalities)
-            self._nationality_ids[nationalities] = found
-        return found
 
     def _compact(self, entry: PersonEntry) -> PersonEntry:
         """The entry with its birth date and nationalities shared with other persons'."""
@@ -423,7 +421,7 @@ class ScreeningIndex:
     def add_object(self, entry: ObjectEntry, policy: Policy) -> None:
         with self._lock:
             policy_id = self.policy_id(policy)
-            kind_id = self._kind_id(entry.kind)
+            kind_id = self._kind_table.id_of(entry.kind)
             for key in entry.keys:
                 position = len(self._obj_record)
                 self._obj_record.append(entry.record_id)
