@@ -263,3 +263,41 @@ def test_a_store_without_a_head_starts_the_chain(runtime):
         assert [r.seq for r in rows] == [1, 2]
         assert rows[0].prev_hash == audit.GENESIS_HASH
         assert audit.verify_chain(session).intact
+
+
+def _record(session, action: str) -> None:
+    audit.record(
+        session, principal=operator_principal("tester"), action=action, object_type="thing"
+    )
+
+
+def test_a_savepoint_released_does_not_write_the_chain_before_the_commit(runtime):
+    # Written at the savepoint, the head's lock would be held through the rest of the
+    # transaction (two such transactions deadlocked on PostgreSQL).
+    base = _head(runtime)
+    with unit_of_work(runtime.sessions) as session:
+        _record(session, "test.before")
+        with session.begin_nested():
+            _record(session, "test.inside")
+        assert _ours(session, base) == []  # nothing appended yet
+        _record(session, "test.after")
+    with runtime.sessions() as session:
+        actions = [event.action for event in _ours(session, base)]
+        assert actions == ["test.before", "test.inside", "test.after"]
+        assert audit.verify_chain(session).intact
+
+
+def test_a_savepoint_rolled_back_drops_only_its_own_events(runtime):
+    base = _head(runtime)
+    with unit_of_work(runtime.sessions) as session:
+        _record(session, "test.kept")
+        try:
+            with session.begin_nested():
+                _record(session, "test.undone")
+                raise ValueError("the savepoint's work fails")
+        except ValueError:
+            pass
+        _record(session, "test.also_kept")
+    with runtime.sessions() as session:
+        actions = [event.action for event in _ours(session, base)]
+        assert actions == ["test.kept", "test.also_kept"]

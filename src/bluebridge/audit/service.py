@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, event, false, insert, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.util import identity_key
 
 from bluebridge.access import rules
@@ -29,6 +29,7 @@ from bluebridge.text import check_text
 
 GENESIS_HASH = "0" * 64
 _PENDING_KEY = "bluebridge.audit.pending"
+_SAVEPOINTS_KEY = "bluebridge.audit.savepoints"  # savepoint -> events pending when it began
 # Field names whose values are secrets: any name containing one of the words, or equal to one
 # of the exact names (a bare "code" is a second-factor code; "agency_code" is not a secret).
 SECRET_FIELD_WORDS = ("password", "secret", "token", "passphrase")
@@ -265,13 +266,38 @@ def _append_in_database(connection: Connection, pending: list[_Pending]) -> bool
 
 @event.listens_for(Session, "before_commit")
 def _chain_before_commit(session: Session) -> None:
-    if session.info.get(_PENDING_KEY):
+    # SQLAlchemy calls this for a savepoint released too: the chain is written at the real
+    # commit only. Written earlier, the head's lock (which orders every writer) would be held
+    # through the rest of the transaction, and two transactions could wait on each other.
+    if session.info.get(_PENDING_KEY) and not session.in_nested_transaction():
         _write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault(_SAVEPOINTS_KEY, {})
+        marks[id(transaction)] = len(session.info.get(_PENDING_KEY, ()))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.get(_SAVEPOINTS_KEY, {}).pop(id(transaction), None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint rolled back: only the events recorded since it began go.
+        savepoint = session.get_nested_transaction()
+        mark = session.info.get(_SAVEPOINTS_KEY, {}).get(id(savepoint))
+        pending = session.info.get(_PENDING_KEY)
+        if mark is not None and pending is not None:
+            del pending[mark:]
+        return
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_SAVEPOINTS_KEY, None)
 
 
 def initialise(session: Session) -> None:
