@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from world import (
     WorldPerson,
-    prepare_world,
     generate_document_queries,
     generate_documents,
     generate_persons,
     generate_queries,
     namesakes,
+    prepare_world,
 )
 
 from bluebridge.records.kinds.base import compact_identifier, fold_name

@@ -13,6 +13,8 @@ from bluebridge.screening.chinese import (
     _wade_giles_index,
     pinyin_readings,
     pinyin_syllables,
+    transcription_skeletons,
+    transcription_tokens,
     wade_giles,
 )
 
@@ -196,3 +198,15 @@ def test_two_standard_syllables_written_together_read_back(first, second):
     # Where each syllable's spelling reads as that syllable first, the pair reads as the pair.
     if all(_wade_giles_index()[f][0] == s for f, s in zip(forms, (first, second), strict=True)):
         assert form == first + second or first + second in pinyin_readings(form), form
+
+
+def test_a_transcription_reads_as_consonants_with_the_added_vowels_marked():
+    # 史密斯 shi-mi-si: the i of shi and si only closes the s
+    assert transcription_tokens("史密斯") == ("S", "?i", "M", "i", "S", "?i")
+    assert transcription_skeletons("史密斯") == ("SMS",)
+    # 安娜 an-na: one n; 什 is read shi, as transcriptions use it
+    assert transcription_tokens("安娜") == ("a", "N", "a")
+    assert transcription_tokens("阿什")[1:] == ("S", "?i")
+    # 汉 han: Mandarin closes on n for a Latin m as well; h is written
+    assert transcription_tokens("汉") == ("H", "a", "NM")
+    assert transcription_tokens("汉", spoken_h=False) == ("a", "NM")

@@ -382,3 +382,41 @@ def test_japanese_and_korean_vowels_must_be_the_latin_ones_or_added(native, lati
 )
 def test_vowels_added_to_close_a_consonant_are_no_obstacle(native, latin):
     assert compare_names(native, latin).score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("亚伯拉罕 林肯", "Abraham Lincoln"),  # 林肯 lin-ken: the n, k of Lincoln
+        ("温斯顿 丘吉尔", "Winston Churchill"),  # 丘 qiu for ch, 尔 er for the closing l
+        ("迈克尔 杰克逊", "Michael Jackson"),  # 克 ke: a k with no vowel after it
+        ("沃尔特 迪士尼", "Walter Disney"),  # 特 te: the closing r left out
+        ("玛格丽特 撒切尔", "Margaret Thatcher"),  # 切 qie for tch
+        ("朱塞佩 威尔第", "Giuseppe Verdi"),  # a soft g; 威 wei for v
+    ],
+)
+def test_foreign_names_transcribed_into_han_meet_their_latin_spelling(native, latin):
+    assert compare_names(native, latin).score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("迪克 史密斯", "Duke Smith"),  # 迪 di writes no u
+    ],
+)
+def test_a_han_transcription_must_have_the_latin_vowels(native, latin):
+    assert compare_names(native, latin).score < 0.8
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("마거릿 대처", "Margaret Thatcher"),  # 릿: a closing ㅅ is the t
+        ("맷 데이먼", "Matt Damon"),
+        ("스콧 피츠제럴드", "Scott Fitzgerald"),
+        ("조지 부시", "George Bush"),  # a soft g
+    ],
+)
+def test_korean_loanword_spellings_meet_the_latin_ones(native, latin):
+    assert compare_names(native, latin).score >= 0.8

@@ -411,3 +411,172 @@ def pinyin_readings(form: str) -> tuple[str, ...]:
         if reading != form:
             found.setdefault(reading, None)
     return tuple(found)[:MAX_READINGS]
+
+
+# ---------------------------------------------------------------- foreign names in Han
+
+# Chinese writes a foreign name syllable by syllable (the Xinhua conventions: 史密斯 Smith,
+# 加尔梅克 Garmaker), each character a consonant and a vowel. What a pinyin initial stands for
+# there, as the consonant classes of `names.skeleton` (B T K S L M N; "_": no consonant at all):
+# j and q write k and g (基 ji: ki) as well as j, ch and ts (吉 ji: Jim, 奇 qi: Katić); x writes
+# s and sh (西 xi) and h (希 xi: Hibri); w writes v as well as w (维 wei: Vilnius); h, and the
+# y and w that only begin a vowel, are no consonant of the skeleton's.
+_HEARD_INITIALS = {
+    "b": "B",
+    "p": "B",
+    "f": "B",
+    "m": "M",
+    "d": "T",
+    "t": "T",
+    "n": "N",
+    "l": "L",
+    "r": "LS",  # 然 ran, 让 rang: the zh of French j (Jean) as well as r
+    "g": "K",
+    "k": "K",
+    "j": "KS",
+    "q": "KS",
+    "x": "SH",
+    "zh": "S",
+    "ch": "S",
+    "sh": "S",
+    "z": "S",
+    "c": "S",
+    "s": "S",
+}
+# The syllables the conventions write for a consonant with no vowel after it (布 bu for b, 德
+# de for d, 克 ke for k, 斯 si for s, 尔 er for a closing r or l...): their vowel is added, and
+# stands for no vowel of the Latin spelling.
+_CONSONANT_ALONE = frozenset(
+    [
+        "bu",
+        "pu",
+        "fu",
+        "bo",
+        "de",
+        "te",
+        "ge",
+        "ke",
+        "he",
+        "mu",
+        "le",
+        "er",
+        "si",
+        "zi",
+        "ci",
+        "shi",
+        "zhi",
+        "chi",
+        "ri",
+        "ji",
+        "qi",
+        "xi",
+    ]
+)
+
+
+def _transcribed_syllable(syllable: str, following: str, spoken_h: bool) -> list[str]:
+    """One pinyin syllable as consonant classes and a vowel run (see `transcription_tokens`)."""
+    initial, final = _split(syllable)
+    if not initial and final[:1] in ("y", "w"):
+        initial, final = final[:1], final[1:] or final
+    elif initial not in ("j", "q", "x"):  # after j, q and x, un is ün (君 jun)
+        final = _SHORT_FINALS.get(final, final)
+    tokens = []
+    heard = _HEARD_INITIALS.get(initial, "")
+    if initial == "w":
+        heard = "B_"  # 维 wei, 瓦 wa: the v of foreign names as often as a w
+    elif initial == "h":
+        heard = ("H_" if final[:1] == "u" else "H") if spoken_h else ""  # 华 hua: wa and ha
+    elif initial == "x" and not spoken_h:
+        heard = "S"
+    if heard:
+        tokens.append(heard)
+    coda = ""
+    # Mandarin closes a syllable on n or ng only: either also writes a closing m (汉 han for
+    # Ham-, 康 kang for -com-).
+    if final.endswith("ng"):
+        final, coda = final[:-2], "NM"
+    elif final.endswith("n") and len(final) > 1:
+        final, coda = final[:-1], "NM"
+    elif final == "er":
+        final, coda = "e", "L"
+    added = syllable in _CONSONANT_ALONE
+    if not (added or coda) and heard and following[:1] in ("l", "r"):
+        # A cluster's first consonant given the vowel of the syllable after it (法拉 fa-la for
+        # Fra, 克里 ke-li for Cri): that vowel is added too.
+        added = _split(following)[1][:1] == final[:1]
+    if final:
+        tokens.append(("?" if added else "") + final)
+    if coda:
+        tokens.append(coda)
+    return tokens
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+
+
+# Characters a transcription reads otherwise than everyday Chinese: 什 shi (什么 shen-me),
+# 茜 xi (茜 qian, the madder plant), 勒 le (勒 lei, to tie), 孛 bo (孛 bei, a comet).
+_TRANSCRIPTION_READINGS = {"什": "shi", "茜": "xi", "勒": "le", "孛": "bo"}
+# Finals pinyin writes short: un is uen, ui uei, iu iou (their e and o are spoken).
+_SHORT_FINALS = {"un": "uen", "ui": "uei", "iu": "iou"}
+
+
+@lru_cache(maxsize=1 << 14)
+def _transcription_reading(char: str) -> str:
+    """The pinyin of one character as a transcription reads it."""
+    from pypinyin import Style, lazy_pinyin
+
+    found = _TRANSCRIPTION_READINGS.get(char)
+    if found is None:
+        found = "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore"))
+    return found
+
+
+@lru_cache(maxsize=1 << 16)
+def transcription_tokens(text: str, *, spoken_h: bool = True) -> tuple[str, ...]:
+    """How a name written in Han sounds as a transcribed foreign name: its consonants as the
+    classes of `names.skeleton` (one token may be several classes, "KS", or none, "_"), and
+    between them its vowel runs, those the conventions add to a lone consonant marked "?".
+    A consonant written at the end of one syllable and the start of the next (安娜 an-na for
+    Anna, 汉米 han-mi for Hami-) is one; the vowels of neighbouring syllables are one run
+    (巴尔 ba-er: "ae"). An h (赫 he, 哈 ha) is "H", and x (希 xi) may be one; without
+    `spoken_h`, h is left out (约翰 yue-han for John, whose h is not spoken) and x is s."""
+    syllables = [_transcription_reading(c).replace("v", "u") for c in text if _is_han(c)]
+    tokens: list[str] = []
+    for k, syllable in enumerate(syllables):
+        following = syllables[k + 1] if k + 1 < len(syllables) else ""
+        for token in _transcribed_syllable(syllable, following, spoken_h):
+            last = tokens[-1] if tokens else ""
+            if last and not last.isupper() and not token.isupper():
+                # a run is added only if all of it is
+                both_added = last[:1] == "?" and token[:1] == "?"
+                tokens[-1] = ("?" if both_added else "") + last.lstrip("?") + token.lstrip("?")
+            elif last.isupper() and token.isupper() and set(token) <= set(last):
+                tokens[-1] = token  # one consonant closing a syllable and opening the next
+            else:
+                tokens.append(token)
+    return tuple(tokens)
+
+
+MAX_TRANSCRIPTION_SKELETONS = 8
+
+
+@lru_cache(maxsize=1 << 16)
+def transcription_skeletons(text: str) -> tuple[str, ...]:
+    """The consonant skeletons a name written in Han may have as a transcribed foreign name
+    (`transcription_tokens`), the likeliest reading of each character first; at most
+    `MAX_TRANSCRIPTION_SKELETONS`."""
+    # h is no class of the skeleton's
+    choices = [
+        [c for c in token if c not in "_H"] + ([""] if "_" in token or "H" in token else [])
+        for token in transcription_tokens(text)
+        if token.isupper()
+    ]
+    found: dict[str, None] = {}
+    for combination in product(*choices):
+        found.setdefault("".join(combination), None)
+        if len(found) >= MAX_TRANSCRIPTION_SKELETONS:
+            break
+    return tuple(found)

@@ -41,7 +41,11 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
 from bluebridge.records.kinds.persons import detect_script
-from bluebridge.screening.chinese import pinyin_readings
+from bluebridge.screening.chinese import (
+    pinyin_readings,
+    transcription_skeletons,
+    transcription_tokens,
+)
 
 try:  # PyICU is a dependency; the guard keeps a broken ICU build from taking screening down
     import icu
@@ -288,6 +292,7 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 
 
 _VOWELS = "aeiouy"
+_H_DIGRAPHS = frozenset("cstpgkzdbj")  # letters an h makes one sound with (ch, th, ph, kh...)
 
 
 def skeleton(
@@ -297,6 +302,7 @@ def skeleton(
     written_latin: bool = False,
     vowel_marks: bool = False,
     doubled: bool = False,
+    spoken_h: bool = False,
 ) -> str:
     """The consonant skeleton of a Latin form: vowels, h, w and y dropped, the consonants put
     into classes (B: b p f v; T: t d; K: k g q c x; S: s z j ch sh zh ts; L: l r; M; N).
@@ -307,7 +313,8 @@ def skeleton(
     `vowel_marks`, the vowel letters (a e i o u w y, and ' for a letter that carries a vowel)
     are kept in lower case among the classes: where a name has its vowels, for comparing with
     the vowels an abjad writes. With `doubled`, a letter written twice is two consonants, as
-    in an abjad, which never doubles a letter for length (טלאל‎ Talal romanises "tll")."""
+    in an abjad, which never doubles a letter for length (טלאל‎ Talal romanises "tll"). With
+    `spoken_h`, an h that is not the h of th, ch, sh, ph... is kept as "H", for comparing with a Chinese transcription, which writes it (哈 ha, 赫 he)."""
     out: list[str] = []
     text = latin.lower()
     i = 0
@@ -353,6 +360,8 @@ def skeleton(
         if c in "aeiouyhw'":
             if vowel_marks and c != "h":
                 out.append(c)
+            elif spoken_h and c == "h" and prev not in _H_DIGRAPHS and text[:2] != "rh":
+                out.append("H")
             i += 1
             continue
         if c == nxt and not doubled:  # a doubled letter counts once
@@ -484,6 +493,10 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         forms = _fold_latin(part)
     elif script in ("Hang", "Kore") and part in _KOREAN_SURNAMES:
         forms = list(_KOREAN_SURNAMES[part])
+    elif script == "Hang" and _CLOSING_S in unicodedata.normalize("NFD", part):
+        # A syllable closing on ㅅ is said with a t, and writes the t of a foreign name
+        # (티펫 Tippett): its reading with that t as well.
+        forms = [*romanise(part, "Kore"), *romanise(_closing_s_as_t(part), "Kore")]
     elif script == "Hani" or (script in _HAN and any(_is_han(c) for c in part)):
         forms = _han_readings(part)
     elif script == "Deva":
@@ -504,6 +517,21 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         if form:
             seen.setdefault(form, None)
     return tuple(seen)
+
+
+_CLOSING_S = "\u11ba"  # the jamo ㅅ closing a syllable
+_HANGUL_FIRST = 0xAC00
+
+
+def _closing_s_as_t(part: str) -> str:
+    """Hangul with each syllable closing on ㅅ closing on ㄷ instead (the same sound there)."""
+    out = []
+    for char in part:
+        offset = ord(char) - _HANGUL_FIRST
+        if 0 <= offset < 11172 and offset % 28 == 19:  # ㅅ is final number 19, ㄷ 7
+            char = chr(ord(char) - 12)
+        out.append(char)
+    return "".join(out)
 
 
 # Hebrew letters with a geresh write sounds Hebrew lacks: ג׳ j (ג׳ון John), ז׳ zh, צ׳ ch, ת׳
@@ -647,10 +675,17 @@ def _made_part(text: str, forms: tuple[str, ...], script: str, particle: bool) -
     alternates: tuple[str, ...] = ()
     readings: tuple[str, ...] = ()
     if latin_script and not initial:
-        heard = {skeleton(v, written_latin=True) for f in distinct for v in _heard_elsewhere(f)}
+        heard = _syllabic_heard(distinct) | _han_heard(distinct)
         alternates = tuple(sorted(heard - set(skeletons)))
         if not particle:
             readings = tuple(r for r in pinyin_readings(distinct[0]) if r not in distinct)
+    elif script == "Hani" and not initial:
+        # How the characters sound as a foreign name transcribed into Han (加尔梅克 Garmaker).
+        alternates = tuple(s for s in transcription_skeletons(text) if s not in skeletons)
+    elif script == "Hang" and not initial:
+        # One consonant closing a syllable and opening the next (맥키니 maeg-ki-ni: Mckinney).
+        once = {_SAME_CLASS_TWICE.sub(r"\1", s) for s in skeletons}
+        alternates = tuple(sorted(once - set(skeletons)))
     return _intern(
         Part(
             text=text,
@@ -695,7 +730,8 @@ def _intern(part: Part) -> Part:
 _NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 
 
-def _heard_elsewhere(form: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _heard_elsewhere(form: str) -> frozenset[str]:
     """How scripts with other sound systems write a Latin spelling: an r closing a syllable
     left out (Baker: ベイカー, 贝克), th as s or t, w as v (ヴォ, в) and v as w (Ivanova:
     イワノワ), the kh of Russian, German ch and Spanish j as h (Bach: バッハ, 바흐), j as the
@@ -707,8 +743,53 @@ def _heard_elsewhere(form: str) -> set[str]:
     variants.add(form.replace("kh", "h").replace("ch", "h"))
     variants.add(form.replace("j", "y"))
     variants.update(_heard_everywhere(form))
+    variants.update(_heard_spoken(form))
+    # ... an r closing a syllable left out of those too (Leichliter: 렉리터)
+    variants.update([_NON_RHOTIC.sub("", v) for v in variants])
     variants.discard(form)
-    return variants
+    return frozenset(variants)
+
+
+_SAME_CLASS_TWICE = re.compile(r"([A-Z])\1+")
+
+
+def _syllabic_heard(forms: tuple[str, ...]) -> set[str]:
+    """The skeletons of how the syllabic scripts hear Latin forms (`_heard_elsewhere`), and
+    with two consonants of one class side by side as one: a syllable there cannot close on
+    the first (Bierstadt, Jacqueline: the dt, the cq are one sound)."""
+    heard = {
+        skeleton(v, written_latin=w)
+        for f in forms
+        for v in (f, *_heard_elsewhere(f))
+        for w in (False, True)
+    }
+    return {_SAME_CLASS_TWICE.sub(r"\1", s) for s in heard} | heard
+
+
+def _han_heard(forms: tuple[str, ...]) -> set[str]:
+    """The skeletons of how Chinese transcription hears Latin forms (`_heard_in_han`)."""
+    heard = {skeleton(v, written_latin=True) for f in forms for v in _heard_in_han(f)}
+    return {_SAME_CLASS_TWICE.sub(r"\1", s) for s in heard} | heard
+
+
+_CLOSING_LIQUIDS = re.compile(r"(?<=[aeiouy])[lr]+(?![aeiouy])")
+_FINAL_LIQUID = re.compile(r"(?<=[aeiouy])[lr]+$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _heard_in_han(form: str) -> tuple[str, ...]:
+    """How Chinese transcription hears a Latin spelling, beyond what other syllabic scripts
+    do (`_heard_elsewhere`): an l, as well as an r, closing a syllable left out, all of them
+    (Mulder: 穆德), only the last (Garmaker: 加尔梅克) or another one alone (Nursultan: 努尔苏丹).
+    Mandarin syllables close on no l or r."""
+    variants: dict[str, None] = {}
+    for heard in (form, *_heard_elsewhere(form)):
+        variants.setdefault(_CLOSING_LIQUIDS.sub("", heard), None)
+        variants.setdefault(_FINAL_LIQUID.sub("", heard), None)
+        for closing in list(_CLOSING_LIQUIDS.finditer(heard))[:3]:  # or any one of them
+            variants.setdefault(heard[: closing.start()] + heard[closing.end() :], None)
+    variants.pop(form, None)
+    return tuple(variants)
 
 
 # French endings whose last letters are not spoken (Renaud: رينو‎, Рено, ルノー), as heard.
@@ -732,6 +813,10 @@ _FRENCH_HEARD = {
 }
 
 
+_SOFT_G = re.compile(r"d?g+(?=[eiy])")  # Giuseppe, Maggi, Berridge
+_ROMANCE_GN = re.compile(r"(?<=[aeiou])gn(?=[aeiou])")
+
+
 @lru_cache(maxsize=1 << 16)
 def _heard_everywhere(form: str) -> tuple[str, ...]:
     """How a Latin spelling sounds to any script that writes sounds, not letters: ch as the
@@ -743,6 +828,27 @@ def _heard_everywhere(form: str) -> tuple[str, ...]:
     silent = _FRENCH_SILENT.search(form)
     if silent and silent.start() >= 2:
         variants.setdefault(form[: silent.start()] + _FRENCH_HEARD[silent.group(1)], None)
+    variants.pop(form, None)
+    return tuple(variants)
+
+
+@lru_cache(maxsize=1 << 16)
+def _heard_spoken(form: str) -> tuple[str, ...]:
+    """How a Latin spelling sounds where English and Romance spelling hide the sound, for the
+    scripts that write vowels (an abjad's skeletons are too short to be told apart on such
+    guesses): Mc as Mac (McVey: 麦克维, Мак-), kn as n (Knott: 诺特), a closing gh silent
+    (Bronagh), g and dg before e and i as j (Giuseppe, Berridge: 베리지), gn as ny (Vignelli)."""
+    variants: dict[str, None] = {}
+    if form.startswith("mc") and len(form) > 3:
+        variants.setdefault("mac" + form[2:], None)
+    if form.startswith("kn"):
+        variants.setdefault(form[1:], None)
+    if form.endswith("gh") and len(form) > 3:
+        variants.setdefault(form[:-2], None)
+    if _SOFT_G.search(form):
+        variants.setdefault(_SOFT_G.sub("j", form), None)
+    if _ROMANCE_GN.search(form):
+        variants.setdefault(_ROMANCE_GN.sub("n", form), None)
     variants.pop(form, None)
     return tuple(variants)
 
@@ -993,6 +1099,7 @@ def is_pinyin(form: str) -> bool:
 SYLLABLES_APART_MAX = 2
 SYLLABLES_APART_CAP = 0.7
 SYLLABLE_APART_CAP = 0.79
+SHORT_APART_CONSONANTS = 2  # ... except in a name of this few consonants: not the same part
 READING = 0.92  # a Latin part read as the pinyin of the other (Hsu and Xu, Chan and 陈)
 PINYIN_DIFFERENT = 0.7  # two Mandarin syllables (Zhang, Zheng) or Hangul syllables: two names
 
@@ -1272,7 +1379,7 @@ def _abjad_vowels_apart(a: Part, b: Part) -> int | None:
 _ADDED_VOWELS = {
     "Kana": {"u": "", "o": "T", "i": "S"},
     "Hira": {"u": "", "o": "T", "i": "S"},
-    "Hang": {"eu": "", "i": "S"},
+    "Hang": {"eu": "", "i": "S", "yu": "S", "wi": "S"},  # 슈 syu, 쉬 swi: a closing sh
     "Hani": {"e": "", "u": "", "i": "S"},
 }
 
@@ -1283,6 +1390,8 @@ def _syllabic_tokens(form: str, script: str) -> tuple[str, ...]:
     the vowels that only close a consonant marked "?" (see `_ADDED_VOWELS`)."""
     added = _ADDED_VOWELS.get(script, {})
     tokens = list(_tokens(skeleton(form, vowel_marks=True)))
+    if script == "Hang":  # one consonant closing a syllable and opening the next (맥키니)
+        tokens = [t for k, t in enumerate(tokens) if not (k and t.isupper() and t == tokens[k - 1])]
     for k in range(1, len(tokens)):
         after = added.get(tokens[k])
         if after is not None and tokens[k - 1].isupper() and after in ("", tokens[k - 1]):
@@ -1291,35 +1400,78 @@ def _syllabic_tokens(form: str, script: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _latin_vowel_tokens(form: str) -> tuple[tuple[str, ...], ...]:
-    """A Latin form as consonant classes and vowel runs, its silent final e marked "?"."""
+def _latin_vowel_tokens(form: str, *, spoken_h: bool = False) -> tuple[tuple[str, ...], ...]:
+    """A Latin form as consonant classes and vowel runs, its silent final e (and the e of a
+    final -es) marked "?"; with `spoken_h`, its spoken h as "H" (`skeleton`), "H_" where it
+    may be silent."""
     found: dict[tuple[str, ...], None] = {}
     for written_latin in (False, True):
-        tokens = list(_tokens(skeleton(form, written_latin=written_latin, vowel_marks=True)))
+        tokens = list(
+            _tokens(
+                skeleton(form, written_latin=written_latin, vowel_marks=True, spoken_h=spoken_h)
+            )
+        )
+        if spoken_h:
+            # an h closing a syllable may not be spoken (Sarah, Ehrenfels)
+            tokens = [
+                "H_" if t == "H" and (k + 1 == len(tokens) or tokens[k + 1].isupper()) else t
+                for k, t in enumerate(tokens)
+            ]
         if len(tokens) > 2 and tokens[-1] == "e" and tokens[-2].isupper():
             tokens[-1] = "?e"
+        elif len(tokens) > 3 and tokens[-2:] == ["e", "S"] and tokens[-3].isupper():
+            tokens[-2] = "?e"  # and in a closing -es (Bowles, Sayles: 鲍尔斯, 塞尔斯)
         found.setdefault(tuple(tokens), None)
+        # two consonants of one class side by side as one (`_syllabic_heard`)
+        single = [t for k, t in enumerate(tokens) if not (k and t.isupper() and t == tokens[k - 1])]
+        found.setdefault(tuple(single), None)
     return tuple(found)
 
 
-def _syllable_distance(native: tuple[str, ...], latin: tuple[str, ...]) -> int:
+# The sound of a vowel letter, for telling whether a Chinese transcription's vowel may write
+# a Latin one: open (a), front (i y), back (u w), and between them the mid vowels e (open or
+# front) and o (open or back). Chinese e (德 de, 森 sen, 贝 bei) is the neutral vowel, and
+# writes any.
+_LATIN_VOWEL_SOUNDS = {"a": "A", "e": "AI", "i": "I", "y": "I", "o": "AO", "u": "O", "w": "O"}
+_HAN_VOWEL_SOUNDS = {"a": "A", "e": "AIO", "i": "I", "o": "O", "u": "O"}
+
+
+@lru_cache(maxsize=1 << 12)
+def _han_vowel_writes(native: str, latin: str) -> bool:
+    """Whether a vowel run of a Chinese transcription may write a Latin one (巴 ba: a; 贝 bei:
+    e; 莫 mo: o; not 兰 lan for "len")."""
+    heard = set("".join(_LATIN_VOWEL_SOUNDS.get(c, "") for c in latin))
+    return any(sound in heard for c in native for sound in _HAN_VOWEL_SOUNDS.get(c, "AIO"))
+
+
+def _syllable_distance(
+    native: tuple[str, ...], latin: tuple[str, ...], *, han: bool = False
+) -> int:
     """Edits between two vowel patterns: a consonant changed, added or dropped costs one, and
-    so does a vowel on either side with none on the other, unless it is marked "?"."""
+    so does a vowel on either side with none on the other, unless it is marked "?". A native
+    consonant token may stand for several classes ("KS": either) or for none ("S_": S, or
+    nothing to leave out), as `chinese.transcription_tokens` writes them."""
     n, m = len(native), len(latin)
     previous = [0] * (m + 1)
+    skip_latin = [0 if t[:1] == "?" or "_" in t else 1 for t in latin]
     for j in range(1, m + 1):
-        previous[j] = previous[j - 1] + (0 if latin[j - 1][:1] == "?" else 1)
+        previous[j] = previous[j - 1] + skip_latin[j - 1]
     for i in range(1, n + 1):
         w = native[i - 1]
-        skip_w = 0 if w[:1] == "?" else 1
+        skip_w = 0 if w[:1] == "?" or "_" in w else 1
         current = [previous[0] + skip_w] + [0] * m
         for j in range(1, m + 1):
             s = latin[j - 1]
-            same = w == s if (w.isupper() or s.isupper()) else True
+            if w.isupper() and s.isupper():
+                same = bool(set(s).intersection(w) - {"_"})
+            elif w.isupper() or s.isupper():
+                same = False
+            else:  # two vowels; with `han`, a Chinese vowel not added must sound like the Latin
+                same = not han or w[:1] == "?" or _han_vowel_writes(w, s.lstrip("?"))
             current[j] = min(
                 previous[j - 1] + (0 if same else 1),
                 previous[j] + skip_w,
-                current[j - 1] + (0 if s[:1] == "?" else 1),
+                current[j - 1] + skip_latin[j - 1],
             )
         previous = current
     return previous[m]
@@ -1336,6 +1488,24 @@ def _syllabic_vowels_apart(a: Part, b: Part) -> int | None:
     if native.script not in _ADDED_VOWELS or not latin.latin_script:
         return None
     forms = [*latin.forms, *(v for f in latin.forms for v in _heard_elsewhere(f))]
+    if native.script == "Hani":
+        # As Chinese transcription writes a foreign name (加尔梅克 Garmaker), its h included;
+        # a Latin name in pinyin read as pinyin.
+        forms += [v for f in latin.forms for v in _heard_in_han(f)]
+        # An h the Latin spells before a vowel must be written; one Chinese writes need not
+        # be spelt (约翰 John).
+        native_patterns = (
+            transcription_tokens(native.text),
+            transcription_tokens(native.text, spoken_h=False),
+        )
+        latin_patterns = [t for f in forms for t in _latin_vowel_tokens(f, spoken_h=True)]
+        if is_pinyin(latin.latin):
+            latin_patterns.append(_pinyin_tokens(latin.latin))
+        return min(
+            _syllable_distance(pattern, t, han=True)
+            for pattern in native_patterns
+            for t in latin_patterns
+        )
     return min(
         _syllable_distance(_syllabic_tokens(fn, native.script), tokens)
         for fn in native.forms
@@ -1344,20 +1514,43 @@ def _syllabic_vowels_apart(a: Part, b: Part) -> int | None:
     )
 
 
+@lru_cache(maxsize=1 << 14)
+def _pinyin_tokens(form: str) -> tuple[str, ...]:
+    """A Latin form in pinyin as the classes and vowel runs of `chinese.transcription_tokens`
+    (x as S, j and q as K, h as H)."""
+    return _tokens(skeleton(form, pinyin=True, vowel_marks=True, spoken_h=True))
+
+
 def _compared_skeletons(part: Part, other: Part) -> tuple[str, ...]:
     """The skeletons a part is compared by against a part in another script: with how that
     script hears a Latin spelling (`_heard_elsewhere` for the syllabic scripts, only
     `_heard_everywhere` for the others). Always within `skeletons + alternates`."""
     if not part.alternates:
         return part.skeletons
-    if other.script in _SYLLABIC:
+    if other.script == "Hani" or part.script in _SYLLABIC:
         return part.skeletons + part.alternates
-    return part.skeletons + _everywhere_skeletons(part)
+    if other.script in _SYLLABIC:
+        return part.skeletons + _syllabic_skeletons(part)
+    return part.skeletons + _everywhere_skeletons(part, other.vowels)
 
 
 @lru_cache(maxsize=1 << 16)
-def _everywhere_skeletons(part: Part) -> tuple[str, ...]:
-    heard = {skeleton(v, written_latin=True) for f in part.forms for v in _heard_everywhere(f)}
+def _everywhere_skeletons(part: Part, vowels: bool) -> tuple[str, ...]:
+    """A Latin part's alternates as every script hears it (`_heard_everywhere`), and with
+    `vowels` (against Cyrillic or Greek, not an abjad) as `_heard_spoken` has it."""
+    heard = {
+        skeleton(v, written_latin=True)
+        for f in part.forms
+        for v in (*_heard_everywhere(f), *(_heard_spoken(f) if vowels else ()))
+    }
+    return tuple(s for s in part.alternates if s in heard)
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllabic_skeletons(part: Part) -> tuple[str, ...]:
+    """A Latin part's alternates as Japanese and Korean hear it (not those only Chinese
+    transcription makes, `_han_heard`)."""
+    heard = _syllabic_heard(part.forms)
     return tuple(s for s in part.alternates if s in heard)
 
 
@@ -1407,6 +1600,7 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
     ):
         return min(PINYIN_DIFFERENT, round(spelling, 4)), "similar"
     best, how = min(plain, 0.95), "similar"
+    consonants = max(len(sk) for sk in (*a.skeletons, *b.skeletons))  # of what made `best`
     unvowelled = not (a.vowels and b.vowels)
     a_skeletons = _compared_skeletons(a, b) if cross else a.skeletons
     b_skeletons = _compared_skeletons(b, a) if cross else b.skeletons
@@ -1448,10 +1642,13 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
             else:
                 continue
             if value > best:
-                best, how = value, how_here
+                best, how, consonants = value, how_here, len(sa)
     if syllabic:
         apart = _syllabic_vowels_apart(a, b)
-        if apart is not None and apart >= SYLLABLES_APART_MAX:
+        # One edit in a name of one or two consonants is much of the name (Bega, Fisher).
+        if apart is not None and (
+            apart >= SYLLABLES_APART_MAX or (apart == 1 and consonants <= SHORT_APART_CONSONANTS)
+        ):
             best = min(best, SYLLABLES_APART_CAP)
         elif apart is not None and apart >= 1:
             best = min(best, SYLLABLE_APART_CAP)
