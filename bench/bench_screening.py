@@ -39,6 +39,7 @@ from world import (
 )
 
 from bluebridge.records.kinds.base import compact_identifier, fold_name
+from bluebridge.screening.bound import warm_up as warm_up_bound
 from bluebridge.screening.evidence import parse_birth_date
 from bluebridge.screening.index import (
     ObjectEntry,
@@ -313,6 +314,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(5)
     warm_up()
+    warm_up_bound()
     out: dict[str, object] = {
         "benchmark": "screening",
         "persons": args.persons,

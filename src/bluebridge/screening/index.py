@@ -34,6 +34,7 @@ from rapidfuzz import fuzz
 
 from bluebridge.records.kinds.base import fold_name
 from bluebridge.screening.bound import Bounds
+from bluebridge.screening.columns import Column, expand_ranges
 from bluebridge.screening.evidence import (
     GENDER_DIFFERS,
     NATIONALITY_AGREES,
@@ -49,6 +50,7 @@ from bluebridge.screening.names import (
     name_keys,
     parse_name,
 )
+from bluebridge.screening.namestore import NameStore
 
 T = TypeVar("T")
 MASK = (1 << 63) - 1
@@ -230,37 +232,6 @@ class _Postings:
         return int(self.arrays[0].nbytes + self.arrays[1].nbytes)
 
 
-class _Column:
-    """A growable numpy column: appended to by the one writer, read by many through `view`,
-    which is a slice of whichever array was current (a reader's slice stays valid when the
-    writer moves to a larger array)."""
-
-    def __init__(self, dtype: type | str, capacity: int = 1024) -> None:
-        self._data = np.zeros(capacity, dtype=dtype)
-        self.size = 0
-
-    def append(self, value: int) -> None:
-        if self.size == len(self._data):
-            self._grow(self.size + 1)
-        self._data[self.size] = value
-        self.size += 1
-
-    def _grow(self, needed: int) -> None:
-        bigger = np.zeros(max(needed, len(self._data) * 2), dtype=self._data.dtype)
-        bigger[: self.size] = self._data[: self.size]
-        self._data = bigger
-
-    def view(self) -> np.ndarray:
-        return self._data[: self.size]
-
-    def __getitem__(self, position: int) -> int:
-        return int(self._data[position])
-
-    @property
-    def nbytes(self) -> int:
-        return int(self._data.nbytes)
-
-
 class _Table(Generic[T]):
     """Values many entries share (policies, kinds, nationality sets), each kept once and
     numbered: the columns hold the numbers."""
@@ -330,22 +301,22 @@ class ScreeningIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        # Persons by position: the entry (what a hit shows) and the parsed names (what the
-        # scorer reads), in two lists rather than an object each.
+        # Persons by position: the entry (what a hit shows), and their names as the scorer
+        # pairs them, in columns (see `namestore`).
         self._entries: list[PersonEntry] = []
-        self._parsed: list[tuple[ParsedName, ...]] = []
+        self._names = NameStore()
         # Birth dates and nationalities are shared by many persons: one object each.
         self._births: dict[BirthDate, BirthDate] = {}
         self._nationality_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         # Columns by person position, for filtering candidates without touching the objects.
-        self._p_record = _Column(np.int64)
-        self._p_seq = _Column(np.int64)
-        self._p_birth_year = _Column(np.int32)  # 0 when unknown
-        self._p_birth_month = _Column(np.int8)  # 0 when unknown
-        self._p_birth_day = _Column(np.int8)  # 0 when unknown
-        self._p_gender = _Column(np.int8)  # GENDER_CODES, 0 when unknown or other
-        self._p_nationalities = _Column(np.int32)  # into _nationality_sets
-        self._p_policy = _Column(np.int32)
+        self._p_record = Column(np.int64)
+        self._p_seq = Column(np.int64)
+        self._p_birth_year = Column(np.int32)  # 0 when unknown
+        self._p_birth_month = Column(np.int8)  # 0 when unknown
+        self._p_birth_day = Column(np.int8)  # 0 when unknown
+        self._p_gender = Column(np.int8)  # GENDER_CODES, 0 when unknown or other
+        self._p_nationalities = Column(np.int32)  # into _nationality_sets
+        self._p_policy = Column(np.int32)
         self._nationality_table: _Table[tuple[str, ...]] = _Table()
         self._nationality_sets = self._nationality_table.values
         self._person_keys = _Postings()
@@ -371,15 +342,18 @@ class ScreeningIndex:
         return self._policy_table.id_of(policy)
 
     def add_person(self, entry: PersonEntry, policy: Policy) -> None:
-        parsed = tuple(p for p in (parse_name(n) for n in entry.names) if p.parts)
+        parsed = [
+            (source, name) for source, name in enumerate(map(parse_name, entry.names)) if name.parts
+        ]
         keys: set[str] = set()
-        for name in parsed:
+        for _, name in parsed:
             keys |= name_keys(name)
         with self._lock:
             position = len(self._entries)
             policy_id = self.policy_id(policy)
+            # The names first: a reader takes a position once its other columns hold it.
+            self._names.add(parsed)
             self._entries.append(self._compact(entry))
-            self._parsed.append(parsed)
             self._p_record.append(entry.record_id)
             self._p_seq.append(entry.seq)
             self._p_birth_year.append(entry.birth[0] if entry.birth else 0)
@@ -484,45 +458,32 @@ class ScreeningIndex:
         query = tuple(p for p in (parse_name(n) for n in names) if p.parts)
         if not query:
             return []
-        singles: set[str] = set()
-        multi: set[str] = set()
-        for name in query:
-            for key in name_keys(name):
-                (singles if key[0] == "1" else multi).add(key)
-        postings = self._person_keys
-        chunks: list[np.ndarray] = []
-        chunk_weights: list[float] = []
-        for group, cap in ((multi, KEY_CAP), (singles, SINGLE_KEY_CAP)):
-            if not group:
-                continue
-            keys = list(group)
-            hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.int64, count=len(keys))
-            low, high, values, recent = postings.snapshot(hashes)
-            for key, h, lo, hi in zip(
-                keys, hashes.tolist(), low.tolist(), high.tolist(), strict=True
-            ):
-                # A pair of parts is better evidence than a part and a prefix, or a lone part.
-                weight = KEY_WEIGHTS[key[0]]
-                held = hi - lo
-                if key[0] == "1" and held <= RARE_PART:
-                    weight = 2.0  # a rare part alone (a rare family name) is worth scoring
-                elif held > 2000:
-                    weight /= 4  # a key that many names hold says less (a short skeleton)
-                elif held > 200:
-                    weight /= 2
-                if 0 < held <= cap:
-                    chunks.append(values[lo:hi])
-                    chunk_weights.append(weight)
-                more = recent.get(h)
-                if more:
-                    chunks.append(np.fromiter(more, dtype=np.int64, count=len(more)))
-                    chunk_weights.append(weight)
-        if not chunks:
-            return []
-        found = np.concatenate(chunks)
-        weights = np.repeat(
-            np.asarray(chunk_weights), np.fromiter((len(c) for c in chunks), dtype=np.int64)
+        keys = sorted({key for name in query for key in name_keys(name)})
+        hashes = np.fromiter((key_hash(k) for k in keys), dtype=np.int64, count=len(keys))
+        low, high, values, recent = self._person_keys.snapshot(hashes)
+        held = high - low
+        # A pair of parts is better evidence than a part and a prefix, or a lone part; a
+        # rare part alone (a rare family name) is worth scoring; a key that many names hold
+        # says less (a short skeleton).
+        single = np.fromiter((k[0] == "1" for k in keys), dtype=bool, count=len(keys))
+        weight = np.fromiter((KEY_WEIGHTS[k[0]] for k in keys), dtype=np.float64, count=len(keys))
+        rare = single & (held <= RARE_PART)
+        weight = np.where(
+            rare, 2.0, np.where(held > 2000, weight / 4, np.where(held > 200, weight / 2, weight))
         )
+        used = (held > 0) & (held <= np.where(single, SINGLE_KEY_CAP, KEY_CAP))
+        found = values[expand_ranges(low[used], held[used])].astype(np.int64)
+        weights = np.repeat(weight[used], held[used])
+        if recent:
+            more = [
+                (recent.get(h), w) for h, w in zip(hashes.tolist(), weight.tolist(), strict=True)
+            ]
+            extra = [(positions, w) for positions, w in more if positions]
+            if extra:
+                found = np.concatenate([found, *(np.asarray(p, dtype=np.int64) for p, _ in extra)])
+                weights = np.concatenate([weights, *(np.full(len(p), w) for p, w in extra)])
+        if not len(found):
+            return []
         positions_all, inverse = np.unique(found, return_inverse=True)
         totals = np.bincount(inverse, weights=weights)
         # A name of two parts or more is the same name only if two of its parts are found:
@@ -567,12 +528,10 @@ class ScreeningIndex:
         # The best evidence first (the order of positions among equals: the oldest first).
         order = np.argsort(-totals, kind="stable")[:MAX_SCORED]
         chosen = candidates[order]
-        positions = chosen.tolist()
-        parsed = self._parsed
         # What each candidate's best name can score at most, in compiled code for all of
         # them at once, with what its birth date, nationality and gender add: the scorer
         # runs only on those that can reach the threshold.
-        bounds = Bounds(query, [parsed[position] for position in positions])
+        bounds = Bounds.of(query, self._names, chosen)
         effects = self._evidence_effects(chosen, birth, nationalities, gender)
         # A possible hit is decided at the installation's threshold, which a caller may not
         # lower to learn how close a hidden record comes.
@@ -581,11 +540,11 @@ class ScreeningIndex:
         for policy_id, seen in seen_policy.items():
             possible[policy_id] = seen is Visibility.POSSIBLE_HIT
         needed = np.where(possible[policies[chosen]], hidden_needed, threshold)
-        reach = bounds.best + effects >= needed - BOUND_SLACK
-        hopeful = chosen[reach].tolist()
-        if not hopeful:
+        reach = np.flatnonzero(bounds.best + effects >= needed - BOUND_SLACK)
+        if not len(reach):
             return []
-        bounds.apply_filter()
+        hopeful = chosen[reach].tolist()
+        bounds.apply_filter(reach)
         try:
             return self._score(
                 query,
@@ -657,7 +616,7 @@ class ScreeningIndex:
                 birth,
                 nationalities,
                 gender,
-                self._parsed[position],
+                self._names.parsed(position, entry.names),
                 entry.birth,
                 entry.nationalities,
                 entry.gender,
@@ -779,6 +738,7 @@ class ScreeningIndex:
             memory_bytes=self._person_keys.nbytes
             + self._object_keys.nbytes
             + self._current.nbytes
+            + self._names.nbytes
             + sum(
                 c.nbytes
                 for c in (

@@ -1655,23 +1655,43 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
     return min(best, 0.99), how
 
 
+_SEAM_LETTERS = frozenset("tcsng")  # letters whose skeleton depends on the letters after them
+
+
+def joined_skeleton(first: Part, second: Part) -> str:
+    """The skeleton of two parts' Latin forms written together, `skeleton(a + b)`: the two
+    skeletons side by side, unless the letters at the seam make one sound or change each
+    other's class (a doubled letter, t before s, c before h, n before g...), which only the
+    last letter of the first part can start. A property test holds the two ways equal."""
+    a, b = first.latin, second.latin
+    if not a or not b or a[-1] in _SEAM_LETTERS or a[-1] == b[0]:
+        return skeleton(a + b)
+    return first.skeletons[0] + second.skeletons[0]
+
+
+def joined_readings(first: Part, second: Part) -> tuple[str, ...]:
+    """The pinyin two parts of a Chinese given name written apart (Chih Ming) read as when
+    read together; none for other names."""
+    if not (first.latin_script and second.latin_script):
+        return ()
+    if not all(p.readings or is_pinyin(p.latin) for p in (first, second)):
+        return ()
+    form = first.latin + second.latin
+    return tuple(r for r in pinyin_readings(form) if r != form)
+
+
 @lru_cache(maxsize=1 << 19)
 def _joined(parts: tuple[Part, ...]) -> Part:
     """Two neighbouring parts as one (Min Jun as Minjun, Abdul Aziz as Abdulaziz)."""
-    forms = ["".join(p.latin for p in parts)]
-    skeletons = (skeleton(forms[0]),)
-    latin = all(p.latin_script for p in parts)
+    first, second = parts
     return Part(
-        text=" ".join(p.text for p in parts),
-        forms=tuple(forms),
-        skeletons=skeletons,
-        vowels=all(p.vowels for p in parts),
-        latin_script=latin,
-        script=parts[0].script,
-        # Two parts of a Chinese given name written apart (Chih Ming) are read together.
-        readings=tuple(r for r in pinyin_readings(forms[0]) if r != forms[0])
-        if latin and all(p.readings or is_pinyin(p.latin) for p in parts)
-        else (),
+        text=first.text + " " + second.text,
+        forms=(first.latin + second.latin,),
+        skeletons=(joined_skeleton(first, second),),
+        vowels=first.vowels and second.vowels,
+        latin_script=first.latin_script and second.latin_script,
+        script=first.script,
+        readings=joined_readings(first, second),
     )
 
 

@@ -30,6 +30,7 @@ from bluebridge.members.models import Agency, AgencyKind
 from bluebridge.messaging.service import HitNote
 from bluebridge.notices.service import ScreeningNotice, on_records
 from bluebridge.records.models import Record, RecordAccess, RecordGrant, RecordKey
+from bluebridge.screening.bound import warm_up as warm_up_bound
 from bluebridge.screening.index import (
     Grant,
     ObjectEntry,
@@ -314,6 +315,7 @@ class Screening:
                 return
             started = time.perf_counter()
             warm_up()
+            warm_up_bound()
             with self._reading() as session:
                 load(session, self.index)
             self.build_seconds = time.perf_counter() - started

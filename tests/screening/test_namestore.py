@@ -1,0 +1,121 @@
+"""The index's columns of names (`screening/namestore.py`) and the compiled loops of the bound
+(`screening/kernels.py`): what the columns give back is what the parser made, and the
+compiled loops answer as the same functions run as Python."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bluebridge.screening import kernels
+from bluebridge.screening.bound import Bounds, spelling_of, unit_matrix
+from bluebridge.screening.names import (
+    _make_part,
+    joined_skeleton,
+    layout_of,
+    parse_name,
+    skeleton,
+    units_of,
+)
+from bluebridge.screening.namestore import NameStore
+
+NAMES = [
+    "Mohammed Abd al Rahman al-Hassan",
+    "محمد عبد الرحمن",
+    "Jean-Pierre de la Fontaine",
+    "Chih Ming Hsu",
+    "张伟",
+    "Ким Мин Чжун",
+    "김민준",
+    "ハシモト タロウ",
+    "C. Leroy",
+    "Aleksandr Ivanov",
+    "יוסף כהן",
+]
+
+_LETTERS = st.text(alphabet="abcdeghijklmnoprstuvwxyz'", min_size=1, max_size=7)
+
+
+@given(_LETTERS, _LETTERS)
+@settings(max_examples=500, deadline=None)
+def test_a_joined_skeleton_is_the_skeleton_of_the_parts_written_together(a, b):
+    first = _make_part(a, [a])
+    second = _make_part(b, [b])
+    if first is not None and second is not None:
+        assert first.skeletons[0] == skeleton(first.latin)
+        assert joined_skeleton(first, second) == skeleton(first.latin + second.latin)
+
+
+def test_the_columns_give_back_the_parsed_names():
+    store = NameStore()
+    people = [NAMES[:3], NAMES[3:7], ["", "!!"], NAMES[7:]]
+    for names in people:
+        parsed = [(i, n) for i, n in enumerate(map(parse_name, names)) if n.parts]
+        store.add(parsed)
+    for position, names in enumerate(people):
+        assert store.parsed(position, names) == tuple(n for n in map(parse_name, names) if n.parts)
+    # What the bound gathers: each name's parts, weights and joined pairs as the scorer's.
+    found = store.gather(np.arange(len(people)))
+    assert found.name_counts.tolist() == [3, 4, 0, 4]
+    names = [parse_name(n) for group in people for n in group if parse_name(n).parts]
+    assert found.part_counts.tolist() == [len(n.parts) for n in names]
+    layouts = [layout_of(n.parts) for n in names]
+    assert found.joined_counts.tolist() == [layout[6] - layout[5] for layout in layouts]
+    weights = [w for layout in layouts for w in layout[2][0::2]]
+    unmatched = [w for layout in layouts for w in layout[2][1::2]]
+    assert found.weights.tolist() == weights
+    assert np.allclose(found.unmatched, unmatched)
+    joined_units = [u for layout in layouts for u in layout[0][layout[5] :]]
+    spelling = spelling_of(joined_units)
+    assert found.joined_spelling.forms.tolist() == spelling.forms.tolist()
+    assert found.joined_spelling.skeletons.tolist() == spelling.skeletons.tolist()
+    assert found.joined_spelling.flags.tolist() == spelling.flags.tolist()
+
+
+def test_the_compiled_loops_answer_as_python(monkeypatch):
+    query = [parse_name("Muhammad Abdulrahman C. Hasan")]
+    candidates = [[parse_name(n)] for n in NAMES]
+    compiled = Bounds(query, candidates).best
+    q_units = units_of(query[0].parts)
+    c_units = [u for c in candidates for u in units_of(c[0].parts)]
+    q, c = spelling_of(q_units), spelling_of(c_units)
+    matrix = unit_matrix(q, c)
+    if kernels.COMPILED:
+        from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+        from rapidfuzz.process import cdist
+
+        arguments = (
+            cdist(q.forms, c.forms, scorer=JaroWinkler.normalized_similarity, dtype=np.float64),
+            cdist(q.forms, c.forms, scorer=OSA.normalized_similarity, dtype=np.float64),
+            cdist(
+                q.skeletons,
+                c.skeletons,
+                scorer=Levenshtein.distance,
+                score_cutoff=2,
+                dtype=np.int32,
+            ),
+            q.form_counts,
+            c.form_counts,
+            q.skeleton_counts,
+            c.skeleton_counts,
+            q.skeleton_lengths,
+            c.skeleton_lengths,
+            q.flags,
+            c.flags,
+            q.first,
+            c.first,
+        )
+        assert np.array_equal(kernels.unit_values.py_func(*arguments), matrix)
+        store = NameStore()
+        for candidate in candidates:
+            store.add([(0, name) for name in candidate])
+        from bluebridge.screening import bound
+
+        for name in ("name_bounds", "best_of_runs", "unit_values"):
+            monkeypatch.setattr(bound, name, getattr(kernels, name).py_func)
+        with_python = Bounds.__new__(Bounds)
+        with_python._work(query, store, store.gather(np.arange(len(candidates))))
+        assert np.allclose(with_python.best, compiled, atol=1e-12)
+    assert compiled.max() > 0.8  # the query's own name is among them
+    assert (compiled < 0.5).sum() >= 5
