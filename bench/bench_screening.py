@@ -106,29 +106,47 @@ def build(
     before = rss_bytes()
     started = time.perf_counter()
     index = ScreeningIndex()
-    sample: list[WorldPerson] = []
-    refs: dict[str, int] = {}
-    record_id = 0
-    people = _Timed(generate_persons(persons, seed=1))
-    stand_alone = _Timed(generate_documents(documents, seed=2))
-    for number, person in enumerate(people, start=1):
-        record_id += 1
-        policy = POLICIES[number % len(POLICIES)]
-        index.add_person(
-            PersonEntry(
-                record_id=record_id,
-                seq=record_id,
-                names=tuple(name.value for name in person.names),
-                birth=person.birth,
-                gender=person.gender,
-                nationalities=(person.country,),
-                title=person.names[0].value,
-                status="wanted",
-            ),
-            policy,
-        )
-        refs[person.ref] = record_id
-        for document in person.documents:
+    with index.bulk():  # sealed at the end
+        sample: list[WorldPerson] = []
+        refs: dict[str, int] = {}
+        record_id = 0
+        people = _Timed(generate_persons(persons, seed=1))
+        stand_alone = _Timed(generate_documents(documents, seed=2))
+        for number, person in enumerate(people, start=1):
+            record_id += 1
+            policy = POLICIES[number % len(POLICIES)]
+            index.add_person(
+                PersonEntry(
+                    record_id=record_id,
+                    seq=record_id,
+                    names=tuple(name.value for name in person.names),
+                    birth=person.birth,
+                    gender=person.gender,
+                    nationalities=(person.country,),
+                    title=person.names[0].value,
+                    status="wanted",
+                ),
+                policy,
+            )
+            refs[person.ref] = record_id
+            for document in person.documents:
+                record_id += 1
+                index.add_object(
+                    ObjectEntry(
+                        record_id,
+                        record_id,
+                        "travel_documents",
+                        (_document_key(document.country, document.number),),
+                        f"{document.country} {document.number}",
+                    ),
+                    policy,
+                )
+            if len(sample) < keep:
+                sample.append(person)
+            elif rng.random() < keep / number:
+                sample[rng.randrange(keep)] = person
+        persons_done = time.perf_counter()
+        for document in stand_alone:
             record_id += 1
             index.add_object(
                 ObjectEntry(
@@ -136,28 +154,10 @@ def build(
                     record_id,
                     "travel_documents",
                     (_document_key(document.country, document.number),),
-                    f"{document.country} {document.number}",
+                    "",
                 ),
-                policy,
+                POLICIES[record_id % len(POLICIES)],
             )
-        if len(sample) < keep:
-            sample.append(person)
-        elif rng.random() < keep / number:
-            sample[rng.randrange(keep)] = person
-    persons_done = time.perf_counter()
-    for document in stand_alone:
-        record_id += 1
-        index.add_object(
-            ObjectEntry(
-                record_id,
-                record_id,
-                "travel_documents",
-                (_document_key(document.country, document.number),),
-                "",
-            ),
-            POLICIES[record_id % len(POLICIES)],
-        )
-    index.seal()
     finished = time.perf_counter()
     gc.collect()
     figures = {

@@ -14,8 +14,10 @@ class Column:
     which is a slice of whichever array was current (a reader's slice stays valid when the
     writer moves to a larger array)."""
 
-    def __init__(self, dtype: type | str, capacity: int = 1024) -> None:
-        self._data = np.zeros(capacity, dtype=dtype)
+    def __init__(self, dtype: type | str, capacity: int = 1024, width: int = 0) -> None:
+        # A column of rows when `width` is given (each appended value a tuple of that many).
+        self._shape = (width,) if width else ()
+        self._data = np.zeros((capacity, *self._shape), dtype=dtype)
         self.size = 0
 
     def append(self, value: object) -> None:
@@ -34,7 +36,7 @@ class Column:
         self.size += count
 
     def _grow(self, needed: int) -> None:
-        bigger = np.zeros(max(needed, len(self._data) * 2), dtype=self._data.dtype)
+        bigger = np.zeros((max(needed, len(self._data) * 2), *self._shape), dtype=self._data.dtype)
         bigger[: self.size] = self._data[: self.size]
         self._data = bigger
 

@@ -19,12 +19,13 @@ neither, and the index passes over what the principal may not learn of before sc
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar
@@ -44,6 +45,7 @@ from bluebridge.screening.evidence import (
     birth_effects,
     score_person,
 )
+from bluebridge.screening.kernels import WEIGHT_BITS, key_totals
 from bluebridge.screening.names import (
     ParsedName,
     forget_similarities,
@@ -432,6 +434,20 @@ class ScreeningIndex:
             gc.set_threshold(*GC_THRESHOLDS)
             _return_free_memory()
 
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[ScreeningIndex]:
+        """For the build: the cyclic collector paused while the records are added, then
+        the index sealed. The index's millions of objects hold no cycles, and the collector
+        scanning them again and again as they grow was a sixth of the build's time."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            yield self
+        finally:
+            if paused:
+                gc.enable()
+        self.seal()
+
     def maybe_merge(self) -> None:
         if self._person_keys.recent_count + self._object_keys.recent_count >= MERGE_AFTER:
             self.seal()
@@ -472,27 +488,26 @@ class ScreeningIndex:
             rare, 2.0, np.where(held > 2000, weight / 4, np.where(held > 200, weight / 2, weight))
         )
         used = (held > 0) & (held <= np.where(single, SINGLE_KEY_CAP, KEY_CAP))
-        found = values[expand_ranges(low[used], held[used])].astype(np.int64)
-        weights = np.repeat(weight[used], held[used])
+        # Each found position with the code of its key's weight, in one integer: sorted, the
+        # runs of one position give its total (a few kinds of weight, all sums exact).
+        table, codes = np.unique(weight, return_inverse=True)
+        found = values[expand_ranges(low[used], held[used])].astype(np.int64) << WEIGHT_BITS
+        found |= np.repeat(codes[used], held[used])
         if recent:
-            more = [
-                (recent.get(h), w) for h, w in zip(hashes.tolist(), weight.tolist(), strict=True)
+            extra = [
+                np.asarray(recent[h], dtype=np.int64) << WEIGHT_BITS | code
+                for h, code in zip(hashes.tolist(), codes.tolist(), strict=True)
+                if h in recent
             ]
-            extra = [(positions, w) for positions, w in more if positions]
             if extra:
-                found = np.concatenate([found, *(np.asarray(p, dtype=np.int64) for p, _ in extra)])
-                weights = np.concatenate([weights, *(np.full(len(p), w) for p, w in extra)])
+                found = np.concatenate([found, *extra])
         if not len(found):
             return []
-        positions_all, inverse = np.unique(found, return_inverse=True)
-        totals = np.bincount(inverse, weights=weights)
+        found.sort()
         # A name of two parts or more is the same name only if two of its parts are found:
         # a candidate sharing one lone part (a common given name) is not scored.
         several = any(len([p for p in name.core if not p.initial]) >= 2 for name in query)
-        least = 1.5 if several else 0.25
-        keep = totals >= least
-        candidates = positions_all[keep]
-        totals = totals[keep]
+        candidates, totals = key_totals(found, table, 1.5 if several else 0.25)
         # Stale entries and other birth years are passed over before the cut, in columns.
         record_ids = self._p_record.view()
         seqs = self._p_seq.view()

@@ -242,4 +242,32 @@ def best_of_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["COMPILED", "best_of_runs", "name_bounds", "unit_values"]
+WEIGHT_BITS = 4  # a candidate's position and the code of a key's weight, in one integer
+
+
+@compiled
+def key_totals(
+    coded: np.ndarray, weights: np.ndarray, least: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """From the sorted `position << WEIGHT_BITS | weight code` of every key a query found,
+    each position's total weight, for the positions whose total reaches `least`."""
+    n = len(coded)
+    positions = np.empty(n, dtype=np.int64)
+    totals = np.empty(n, dtype=np.float64)
+    mask = (1 << WEIGHT_BITS) - 1
+    found = 0
+    i = 0
+    while i < n:
+        position = coded[i] >> WEIGHT_BITS
+        total = 0.0
+        while i < n and coded[i] >> WEIGHT_BITS == position:
+            total += weights[coded[i] & mask]
+            i += 1
+        if total >= least:
+            positions[found] = position
+            totals[found] = total
+            found += 1
+    return positions[:found], totals[:found]
+
+
+__all__ = ["COMPILED", "WEIGHT_BITS", "best_of_runs", "key_totals", "name_bounds", "unit_values"]

@@ -29,6 +29,10 @@ from bluebridge.screening.names import (
 )
 
 PARTICLE, INITIAL, VOWELS, LATIN = 1, 2, 4, 8  # a part's flags, as bits
+PERSON_FIRST, PERSON_COUNT = 0, 1  # the fields of a person's row
+# ... and of a name's: its parts, its joined pairs, its core parts, its place among the
+# entry's names, its script
+NAME_PART_START, NAME_PART_COUNT, NAME_JOINED_START, NAME_JOINED_COUNT, NAME_CORE = range(5)
 
 
 @dataclass(slots=True)
@@ -116,17 +120,10 @@ class NameStore:
         self._part_weight = Column(np.float64)
         self._scripts: list[str] = []
         self._script_numbers: dict[str, int] = {}
-        # Per person: its names' rows.
-        self._person_first = Column(np.int64)
-        self._person_count = Column(np.int16)
-        # Per name.
-        self._name_part_start = Column(np.int64)
-        self._name_part_count = Column(np.int16)
-        self._name_joined_start = Column(np.int64)
-        self._name_joined_count = Column(np.int16)
-        self._name_core = Column(np.int16)
-        self._name_source = Column(np.int16)  # which of the entry's names it is
-        self._name_script = Column(np.int16)
+        # Per person: its first name's row and how many names (PERSON_*).
+        self._persons = Column(np.int32, width=2)
+        # Per name: where its parts and joined pairs are, and what it is (NAME_*).
+        self._names = Column(np.int32, width=7)
         # Per part of a name.
         self._part_number = Column(np.int32)
         self._part_end = Column(np.bool_)  # the first or last of the name's core parts
@@ -181,53 +178,71 @@ class NameStore:
 
     def add(self, names: Sequence[tuple[int, ParsedName]]) -> None:
         """The next person's names (each with its place among the entry's names), those
-        with parts only."""
-        self._person_first.append(self._name_part_count.size)
-        self._person_count.append(len(names))
+        with parts only. Each column is written once per person."""
+        rows: list[tuple[int, int, int, int, int, int, int]] = []
+        numbers: list[int] = []
+        ends: list[bool] = []
+        places: list[int] = []
+        skeletons: list[int] = []
+        read: list[bool] = []
+        part_start = self._part_number.size
+        joined_start = self._joined_place.size
         for source, name in names:
             parts = name.parts
-            numbers = [self._number_of(p) for p in parts]
+            count = len(parts)
             core = [i for i, p in enumerate(parts) if not p.particle]
-            ends = (core[0], core[-1]) if core else ()
-            places = [
+            last = (core[0], core[-1]) if core else ()
+            here = [
                 i
-                for i in range(len(parts) - 1)
+                for i in range(count - 1)
                 if not (parts[i].particle or parts[i + 1].particle or parts[i].initial)
             ]
-            for place in places:
-                skeleton = joined_skeleton(parts[place], parts[place + 1])
-                readings = joined_readings(parts[place], parts[place + 1])
+            for place in here:
+                first, second = parts[place], parts[place + 1]
+                readings = joined_readings(first, second)
                 if readings:
-                    self._joined_readings[self._joined_place.size] = readings
-                self._joined_has_readings.append(bool(readings))
-                self._joined_skeleton.append(self._joined_skeleton_of(skeleton))
-                self._joined_place.append(place)
-            self._name_part_start.append(self._part_number.size)
-            self._part_number.extend(numbers)
-            self._part_end.extend([i in ends for i in range(len(parts))])
-            self._name_part_count.append(len(parts))
-            self._name_joined_start.append(self._joined_place.size - len(places))
-            self._name_joined_count.append(len(places))
-            self._name_core.append(len(core))
-            self._name_source.append(source)
-            self._name_script.append(self._script_of(name.script))
+                    self._joined_readings[joined_start + len(places)] = readings
+                read.append(bool(readings))
+                skeletons.append(self._joined_skeleton_of(joined_skeleton(first, second)))
+                places.append(place)
+            rows.append(
+                (
+                    part_start + len(numbers),
+                    count,
+                    joined_start + len(places) - len(here),
+                    len(here),
+                    len(core),
+                    source,
+                    self._script_of(name.script),
+                )
+            )
+            numbers += [self._number_of(p) for p in parts]
+            ends += [i in last for i in range(count)]
+        # The rows a person's rows point into first, then its rows, then the person.
+        self._part_number.extend(numbers)
+        self._part_end.extend(ends)
+        self._joined_place.extend(places)
+        self._joined_skeleton.extend(skeletons)
+        self._joined_has_readings.extend(read)
+        first_row = self._names.size
+        self._names.extend(rows)
+        self._persons.append((first_row, len(rows)))
 
     # ------------------------------------------------------------ reading
 
     def parsed(self, position: int, originals: Sequence[str]) -> tuple[ParsedName, ...]:
         """A person's parsed names again (what `parse_name` made of them when added)."""
-        first = self._person_first[position]
-        rows = range(first, first + self._person_count[position])
-        out: list[ParsedName] = []
+        first, count = self._persons.view()[position].tolist()
         numbers = self._part_number.view()
-        for row in rows:
-            start = self._name_part_start[row]
-            stop = start + self._name_part_count[row]
+        out: list[ParsedName] = []
+        for start, parts, _, _, _, source, script in self._names.view()[
+            first : first + count
+        ].tolist():
             out.append(
                 ParsedName(
-                    original=originals[self._name_source[row]],
-                    script=self._scripts[self._name_script[row]],
-                    parts=tuple(self.parts[n] for n in numbers[start:stop].tolist()),
+                    original=originals[source],
+                    script=self._scripts[script],
+                    parts=tuple(self.parts[n] for n in numbers[start : start + parts].tolist()),
                 )
             )
         return tuple(out)
@@ -250,16 +265,18 @@ class NameStore:
 
     def gather(self, positions: np.ndarray) -> Gathered:
         """The names of the persons at these positions."""
-        name_counts = self._person_count.view()[positions].astype(np.int64)
-        rows = expand_ranges(self._person_first.view()[positions], name_counts)
-        part_counts = self._name_part_count.view()[rows].astype(np.int64)
-        joined_counts = self._name_joined_count.view()[rows].astype(np.int64)
-        places = expand_ranges(self._name_part_start.view()[rows], part_counts)
+        persons = self._persons.view()[positions].astype(np.int64)
+        name_counts = persons[:, PERSON_COUNT]
+        names = self._names.view()[expand_ranges(persons[:, PERSON_FIRST], name_counts)]
+        names = names.astype(np.int64)
+        part_counts = names[:, NAME_PART_COUNT]
+        joined_counts = names[:, NAME_JOINED_COUNT]
+        places = expand_ranges(names[:, NAME_PART_START], part_counts)
         part_ids = self._part_number.view()[places]
         ends = self._part_end.view()[places]
         weights = self._part_weight.view()[part_ids]
         unmatched = weights * np.where(ends, UNMATCHED_END_WEIGHT, UNMATCHED_MIDDLE_WEIGHT)
-        pairs = expand_ranges(self._name_joined_start.view()[rows], joined_counts)
+        pairs = expand_ranges(names[:, NAME_JOINED_START], joined_counts)
         joined_first = np.repeat(starts_of(part_counts), joined_counts) + self._joined_place.view()[
             pairs
         ].astype(np.int64)
@@ -284,7 +301,7 @@ class NameStore:
             name_counts=name_counts,
             part_counts=part_counts,
             joined_counts=joined_counts,
-            core_counts=self._name_core.view()[rows].astype(np.int64),
+            core_counts=names[:, NAME_CORE],
             part_ids=part_ids,
             weights=weights,
             unmatched=unmatched,

@@ -148,6 +148,20 @@ def load(
     it is current to. Changes made while it loads are caught up by following from there."""
     sequence = int(session.scalar(select(func.coalesce(func.max(Record.seq), 0))) or 0)
     grants = _grants_by_record(session, None)
+    with index.bulk():
+        count = _load_records(session, index, grants, progress)
+    index.sequence = sequence
+    if progress is not None:
+        progress(count)
+    return sequence
+
+
+def _load_records(
+    session: Session,
+    index: ScreeningIndex,
+    grants: dict[int, list[tuple[str, str]]],
+    progress: Callable[[int], None] | None,
+) -> int:
     count = 0
     columns = (
         Record.id,
@@ -221,11 +235,7 @@ def load(
         entry = object_entry(row.id, row.seq, row.kind, row.title, record_keys, row.payload)
         if entry is not None:
             index.add_object(entry, _row_policy(row, grants))
-    index.sequence = sequence
-    index.seal()
-    if progress is not None:
-        progress(count)
-    return sequence
+    return count
 
 
 def _row_policy(row: Any, grants: dict[int, list[tuple[str, str]]]) -> Policy:
