@@ -119,3 +119,72 @@ def test_the_compiled_loops_answer_as_python(monkeypatch):
         assert np.allclose(with_python.best, compiled, atol=1e-12)
     assert compiled.max() > 0.8  # the query's own name is among them
     assert (compiled < 0.5).sum() >= 5
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from([0.25, 0.375, 0.5, 0.75, 1.0, 2.0, 4.0])),
+        max_size=200,
+    ),
+    st.sampled_from([0.25, 1.5]),
+)
+@settings(max_examples=200, deadline=None)
+def test_key_totals_are_the_sums_of_each_position_s_weights(found, least):
+    table = np.array(sorted({w for _, w in found}) or [1.0])
+    code = {w: i for i, w in enumerate(table.tolist())}
+    coded = np.sort(
+        np.array([p << kernels.WEIGHT_BITS | code[w] for p, w in found], dtype=np.int64)
+    )
+    expected: dict[int, float] = {}
+    for p, w in found:
+        expected[p] = expected.get(p, 0.0) + w
+    wanted = {p: t for p, t in sorted(expected.items()) if t >= least}
+    for function in (kernels.key_totals, getattr(kernels.key_totals, "py_func", None)):
+        if function is None:
+            continue
+        positions, totals = function(coded, table, least)
+        assert dict(zip(positions.tolist(), totals.tolist(), strict=True)) == wanted
+        assert positions.tolist() == sorted(wanted)
+
+
+@given(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 5)), max_size=50))
+@settings(max_examples=200, deadline=None)
+def test_ranges_expand_as_numpy_would(ranges):
+    from bluebridge.screening.columns import expand_ranges, repeat_starts, starts_of
+
+    starts = np.array([s for s, _ in ranges], dtype=np.int64)
+    counts = np.array([c for _, c in ranges], dtype=np.int64)
+    expected = [s + k for s, c in ranges for k in range(c)]
+    assert expand_ranges(starts, counts).tolist() == expected
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+    assert starts_of(counts).tolist() == offsets.tolist()
+    times = counts[::-1].copy()
+    assert repeat_starts(counts, times).tolist() == np.repeat(offsets, times).tolist()
+
+
+def test_a_bulk_build_pauses_the_collector_and_seals():
+    import gc
+
+    from bluebridge.screening.index import PersonEntry, Policy, ScreeningIndex, Visibility
+
+    index = ScreeningIndex()
+    policy = Policy(owner_agency_id=1, owner_country="FRA", access_mode="all_members")
+    assert gc.isenabled()
+    with index.bulk():
+        assert not gc.isenabled()
+        for record_id, name in enumerate(NAMES, start=1):
+            index.add_person(
+                PersonEntry(record_id, record_id, (name,), None, None, (), name, "wanted"),
+                policy,
+            )
+    assert gc.isenabled()
+    assert index.sealed
+    hits = index.search_person(
+        ["Mohamed Abdel Rahman Hassan"],
+        birth=None,
+        nationalities=[],
+        gender=None,
+        visibility=lambda _policy: Visibility.FULL,
+        threshold=0.8,
+    )
+    assert [h.entry.record_id for h in hits] == [1]

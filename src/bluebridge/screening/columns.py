@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from bluebridge.screening.kernels import compiled
+
 
 class Column:
     """A growable numpy column: appended to by the one writer, read by many through `view`,
@@ -51,22 +53,62 @@ class Column:
         return int(self._data.nbytes)
 
 
+@compiled
+def _starts(counts: np.ndarray) -> np.ndarray:
+    starts = np.zeros(len(counts), dtype=np.int64)
+    for n in range(1, len(counts)):
+        starts[n] = starts[n - 1] + counts[n - 1]
+    return starts
+
+
+@compiled
+def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    total = 0
+    for n in range(len(counts)):
+        total += counts[n]
+    out = np.empty(total, dtype=np.int64)
+    at = 0
+    for n in range(len(counts)):
+        for k in range(counts[n]):
+            out[at] = starts[n] + k
+            at += 1
+    return out
+
+
+@compiled
+def _repeat_starts(counts: np.ndarray, times: np.ndarray) -> np.ndarray:
+    total = 0
+    for n in range(len(times)):
+        total += times[n]
+    out = np.empty(total, dtype=np.int64)
+    at = 0
+    start = 0
+    for n in range(len(counts)):
+        for _ in range(times[n]):
+            out[at] = start
+            at += 1
+        start += counts[n]
+    return out
+
+
+def _int64(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.int64)
+
+
 def starts_of(counts: np.ndarray) -> np.ndarray:
     """Where each of consecutive runs of these lengths starts."""
-    starts = np.zeros(len(counts), dtype=np.int64)
-    if len(counts) > 1:
-        np.cumsum(counts[:-1], out=starts[1:])
-    return starts
+    return _starts(_int64(counts))
 
 
 def expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The positions of all the ranges `[start, start + count)`, one after another."""
-    counts = counts.astype(np.int64, copy=False)
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    shift = np.repeat(starts.astype(np.int64, copy=False) - starts_of(counts), counts)
-    return shift + np.arange(total, dtype=np.int64)
+    return _expand(_int64(starts), _int64(counts))
 
 
-__all__ = ["Column", "expand_ranges", "starts_of"]
+def repeat_starts(counts: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Where each run of these lengths starts, each repeated so many times:
+    `np.repeat(starts_of(counts), times)`."""
+    return _repeat_starts(_int64(counts), _int64(times))
+
+
+__all__ = ["Column", "expand_ranges", "repeat_starts", "starts_of"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bluebridge.screening.columns import Column, expand_ranges, starts_of
+from bluebridge.screening.columns import Column, expand_ranges, repeat_starts
 from bluebridge.screening.names import (
     UNMATCHED_END_WEIGHT,
     UNMATCHED_MIDDLE_WEIGHT,
@@ -277,9 +277,7 @@ class NameStore:
         weights = self._part_weight.view()[part_ids]
         unmatched = weights * np.where(ends, UNMATCHED_END_WEIGHT, UNMATCHED_MIDDLE_WEIGHT)
         pairs = expand_ranges(names[:, NAME_JOINED_START], joined_counts)
-        joined_first = np.repeat(starts_of(part_counts), joined_counts) + self._joined_place.view()[
-            pairs
-        ].astype(np.int64)
+        joined_first = repeat_starts(part_counts, joined_counts) + self._joined_place.view()[pairs]
         first_ids = part_ids[joined_first]
         second_ids = part_ids[joined_first + 1]
         latin = self._part_latin.view()
