@@ -23,6 +23,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
+import sys
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +36,7 @@ from rapidfuzz import fuzz
 
 from bluebridge.records.kinds.base import fold_name
 from bluebridge.screening.bound import Bounds
-from bluebridge.screening.columns import Column, expand_ranges
+from bluebridge.screening.columns import Column, expand_ranges, grown
 from bluebridge.screening.evidence import (
     GENDER_DIFFERS,
     NATIONALITY_AGREES,
@@ -261,10 +262,21 @@ class _Versions:
 
     def set(self, record_id: int, seq: int) -> None:
         if record_id >= len(self._data):
-            bigger = np.zeros(max(record_id + 1, len(self._data) * 2), dtype=np.int64)
-            bigger[: len(self._data)] = self._data
-            self._data = bigger
+            self._resize(max(record_id + 1, grown(len(self._data))))
         self._data[record_id] = seq
+
+    def _resize(self, capacity: int) -> None:
+        bigger = np.zeros(capacity, dtype=np.int64)
+        kept = min(capacity, len(self._data))
+        bigger[:kept] = self._data[:kept]
+        self._data = bigger
+
+    def trim(self) -> None:
+        """Give back what the growth left unused beyond a little room (after a build)."""
+        used = int(np.flatnonzero(self._data)[-1]) + 1 if self._data.any() else 0
+        room = used + used // 16 + 1024
+        if len(self._data) > room:
+            self._resize(room)
 
     def get(self, record_id: int) -> int:
         data = self._data
@@ -380,18 +392,26 @@ class ScreeningIndex:
             tuples.clear()
         birth = births.setdefault(entry.birth, entry.birth) if entry.birth else None
         nationalities = tuples.setdefault(entry.nationalities, entry.nationalities)
-        if birth is entry.birth and nationalities is entry.nationalities:
+        # A few statuses and genders, each read from the store as a string of its own.
+        status = sys.intern(entry.status)
+        gender = sys.intern(entry.gender) if entry.gender is not None else None
+        if (
+            birth is entry.birth
+            and nationalities is entry.nationalities
+            and status is entry.status
+            and gender is entry.gender
+        ):
             return entry
         return PersonEntry(  # (not dataclasses.replace, which is slow for a million)
             entry.record_id,
             entry.seq,
             entry.names,
             birth,
-            entry.gender,
+            gender,
             nationalities,
             entry.title,
-            entry.status,
-            entry.kind,
+            status,
+            sys.intern(entry.kind),
         )
 
     def add_object(self, entry: ObjectEntry, policy: Policy) -> None:
@@ -423,6 +443,10 @@ class ScreeningIndex:
         with self._lock:
             self._person_keys.seal()
             self._object_keys.seal()
+            for column in self._person_columns():
+                column.trim()
+            self._names.trim()
+            self._current.trim()
             self.sealed = True
         if len(self._entries) + self._obj_record.buffer_info()[1] >= FREEZE_FROM:
             # The index's millions of objects live as long as the process: out of the cyclic
@@ -447,6 +471,18 @@ class ScreeningIndex:
             if paused:
                 gc.enable()
         self.seal()
+
+    def _person_columns(self) -> tuple[Column, ...]:
+        return (
+            self._p_record,
+            self._p_seq,
+            self._p_birth_year,
+            self._p_birth_month,
+            self._p_birth_day,
+            self._p_gender,
+            self._p_nationalities,
+            self._p_policy,
+        )
 
     def maybe_merge(self) -> None:
         if self._person_keys.recent_count + self._object_keys.recent_count >= MERGE_AFTER:
@@ -754,19 +790,7 @@ class ScreeningIndex:
             + self._object_keys.nbytes
             + self._current.nbytes
             + self._names.nbytes
-            + sum(
-                c.nbytes
-                for c in (
-                    self._p_record,
-                    self._p_seq,
-                    self._p_birth_year,
-                    self._p_birth_month,
-                    self._p_birth_day,
-                    self._p_gender,
-                    self._p_nationalities,
-                    self._p_policy,
-                )
-            ),
+            + sum(c.nbytes for c in self._person_columns()),
             extra={"live_records": float(live)},
         )
 

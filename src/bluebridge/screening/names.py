@@ -956,7 +956,7 @@ def name_keys(name: ParsedName) -> set[str]:
     return set(_keys_of(name.core))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # an entry is kilobytes of keys, and a name rarely comes twice
 def _keys_of(core_all: tuple[Part, ...]) -> frozenset[str]:
     core = [p for p in core_all if not p.initial] or list(core_all)
     keys: set[str] = set()

@@ -315,10 +315,18 @@ class NameStore:
             ),
         )
 
+    def _columns(self) -> list[Column]:
+        return [value for value in vars(self).values() if isinstance(value, Column)]
+
+    def trim(self) -> None:
+        """Give back the columns' unused room (after a build)."""
+        for column in self._columns():
+            column.trim()
+
     @property
     def nbytes(self) -> int:
         """The columns' bytes (the part table's strings are shared with the parts)."""
-        return sum(value.nbytes for value in vars(self).values() if isinstance(value, Column))
+        return sum(column.nbytes for column in self._columns())
 
 
 __all__ = ["Gathered", "NameStore", "Spelling", "flags_of", "joined", "letter_code", "strings"]
