@@ -188,3 +188,21 @@ def test_a_bulk_build_pauses_the_collector_and_seals():
         threshold=0.8,
     )
     assert [h.entry.record_id for h in hits] == [1]
+
+
+def test_a_trimmed_column_keeps_its_values_and_grows_again():
+    from bluebridge.screening.columns import Column
+
+    column = Column(np.int32, width=2)
+    for i in range(5000):
+        column.append((i, -i))
+    before = column.view().copy()
+    assert column.nbytes == 8192 * 8
+    column.trim()
+    assert column.nbytes < 8192 * 8
+    assert np.array_equal(column.view(), before)
+    column.append((7, 8))
+    column.extend([(1, 2)] * 2000)
+    assert column.size == 7001
+    assert column.view()[5000].tolist() == [7, 8]
+    assert np.array_equal(column.view()[:5000], before)
