@@ -78,6 +78,13 @@ def _document_key(country: str, number: str) -> str:
     return f"document:{country}:{compact_identifier(number)}"
 
 
+def _document_entry(record_id: int, document, *, owned: bool) -> ObjectEntry:  # type: ignore[no-untyped-def]
+    """A travel document's entry; a person's own documents carry a title."""
+    title = f"{document.country} {document.number}" if owned else ""
+    key = _document_key(document.country, document.number)
+    return ObjectEntry(record_id, record_id, "travel_documents", (key,), title)
+
+
 class _Timed:
     """An iterator that keeps the time spent making its items (the world generator's time is
     not the index's build time)."""
@@ -131,16 +138,7 @@ def build(
             refs[person.ref] = record_id
             for document in person.documents:
                 record_id += 1
-                index.add_object(
-                    ObjectEntry(
-                        record_id,
-                        record_id,
-                        "travel_documents",
-                        (_document_key(document.country, document.number),),
-                        f"{document.country} {document.number}",
-                    ),
-                    policy,
-                )
+                index.add_object(_document_entry(record_id, document, owned=True), policy)
             if len(sample) < keep:
                 sample.append(person)
             elif rng.random() < keep / number:
@@ -149,13 +147,7 @@ def build(
         for document in stand_alone:
             record_id += 1
             index.add_object(
-                ObjectEntry(
-                    record_id,
-                    record_id,
-                    "travel_documents",
-                    (_document_key(document.country, document.number),),
-                    "",
-                ),
+                _document_entry(record_id, document, owned=False),
                 POLICIES[record_id % len(POLICIES)],
             )
     finished = time.perf_counter()

@@ -82,31 +82,7 @@ def test_the_compiled_loops_answer_as_python(monkeypatch):
     q, c = spelling_of(q_units), spelling_of(c_units)
     matrix = unit_matrix(q, c)
     if kernels.COMPILED:
-        from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
-        from rapidfuzz.process import cdist
-
-        arguments = (
-            cdist(q.forms, c.forms, scorer=JaroWinkler.normalized_similarity, dtype=np.float64),
-            cdist(q.forms, c.forms, scorer=OSA.normalized_similarity, dtype=np.float64),
-            cdist(
-                q.skeletons,
-                c.skeletons,
-                scorer=Levenshtein.distance,
-                score_cutoff=2,
-                dtype=np.int32,
-            ),
-            q.form_counts,
-            c.form_counts,
-            q.skeleton_counts,
-            c.skeleton_counts,
-            q.skeleton_lengths,
-            c.skeleton_lengths,
-            q.flags,
-            c.flags,
-            q.first,
-            c.first,
-        )
-        assert np.array_equal(kernels.unit_values.py_func(*arguments), matrix)
+        assert np.array_equal(unit_matrix(q, c, kernels.unit_values.py_func), matrix)
         store = NameStore()
         for candidate in candidates:
             store.add([(0, name) for name in candidate])

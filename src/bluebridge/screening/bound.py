@@ -29,7 +29,7 @@ matrix tells the scorer which pairs of parts cannot be alike at all (`use_simila
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -74,7 +74,9 @@ def spelling_of(units: Sequence[Part]) -> Spelling:
     )
 
 
-def unit_matrix(q: Spelling, c: Spelling) -> np.ndarray:
+def unit_matrix(
+    q: Spelling, c: Spelling, values: Callable[..., np.ndarray] = unit_values
+) -> np.ndarray:
     """For every pair of units, at least what `names._similarity` gives them: the spelling
     similarities of all their forms and the edit distances of all their skeletons, over the
     whole matrix at once (rapidfuzz), then each pair's bound (`kernels.unit_values`)."""
@@ -85,7 +87,7 @@ def unit_matrix(q: Spelling, c: Spelling) -> np.ndarray:
     distance = cdist(
         q.skeletons, c.skeletons, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32
     )
-    return unit_values(
+    return values(
         jaro,
         edit,
         distance,

@@ -90,22 +90,6 @@ def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-@compiled
-def _repeat_starts(counts: np.ndarray, times: np.ndarray) -> np.ndarray:
-    total = 0
-    for n in range(len(times)):
-        total += times[n]
-    out = np.empty(total, dtype=np.int64)
-    at = 0
-    start = 0
-    for n in range(len(counts)):
-        for _ in range(times[n]):
-            out[at] = start
-            at += 1
-        start += counts[n]
-    return out
-
-
 def _int64(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.int64)
 
@@ -123,7 +107,7 @@ def expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def repeat_starts(counts: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Where each run of these lengths starts, each repeated so many times:
     `np.repeat(starts_of(counts), times)`."""
-    return _repeat_starts(_int64(counts), _int64(times))
+    return np.repeat(starts_of(counts), _int64(times))
 
 
 __all__ = ["Column", "expand_ranges", "grown", "repeat_starts", "starts_of"]
