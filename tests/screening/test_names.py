@@ -420,3 +420,93 @@ def test_a_han_transcription_must_have_the_latin_vowels(native, latin):
 )
 def test_korean_loanword_spellings_meet_the_latin_ones(native, latin):
     assert compare_names(native, latin).score >= 0.8
+
+
+def test_an_initial_stands_for_one_part_never_for_two_joined():
+    # P. stands for Panteleimon; Bijko must be judged against Boiko, not left over while
+    # the initial takes "Panteleimon Boiko" written together.
+    comparison = compare_names("P. Bijko", "Panteleimon Boiko")
+    assert all(" " not in m.candidate for m in comparison.matches if m.how == "initial")
+    assert [(m.query, m.candidate) for m in comparison.matches if m.how == "initial"] == [
+        ("p", "panteleimon")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("後藤 加奈", "後藤 健一"), ("伊藤 加奈", "後藤 加奈"), ("王阳", "王勇")],
+)
+def test_other_han_characters_are_another_name(a, b):
+    # Their romanisations may share consonants (jianai, jianyi); the characters do not.
+    assert compare_names(a, b).score < 0.8
+
+
+def test_han_characters_read_alike_are_the_name_typed_by_its_sound():
+    comparison = compare_names("王阳", "王洋")
+    assert 0.8 <= comparison.score < 1.0
+    assert [m.how for m in comparison.matches] == ["exact", "reading"]
+
+
+def test_a_han_family_name_is_never_a_particle():
+    # 杜 romanises to "du", which is a French particle in Latin names.
+    parsed = parse_name("杜静")
+    assert [p.particle for p in parsed.parts] == [False, False]
+    assert parse_name("Marie du Pont").parts[1].particle
+
+
+@pytest.mark.parametrize(
+    ("scanned", "name"),
+    [
+        ("AIlan CIark", "Allan Clark"),
+        ("Ryan HiIl", "Ryan Hill"),
+        ("Shamsudcleen Nasiru AIi", "Shamsuddeen Nasiru Ali"),
+        ("1van 5chmidt", "Ivan Schmidt"),
+        ("WU J1E", "Jie Wu"),
+    ],
+)
+def test_a_capital_i_or_a_one_a_scanner_misread_is_also_read_as_the_letter(scanned, name):
+    assert compare_names(scanned, name).score == 1.0
+
+
+def test_a_word_in_capitals_keeps_its_i():
+    assert parse_name("ALI HASSAN").parts[0].forms == ("ali",)
+    # Inside a word in lower case, a capital I may be a misread l; the I is still read too.
+    assert parse_name("McIntyre").parts[0].forms[0] == "mcintyre"
+
+
+def test_a_loosely_alike_name_needs_a_birth_date_to_make_a_hit():
+    from bluebridge.screening.evidence import UNCONFIRMED_CAP
+
+    query = [parse_name("Olena Andriiovych")]
+    record = [parse_name("Irena Andriiovych")]
+    alone = score_person(query, None, [], None, record, (1966, 1, 2), [], None)
+    assert alone is not None
+    assert alone.name.score >= 0.8  # the name alone would reach the default threshold
+    assert alone.score == UNCONFIRMED_CAP < 0.8
+    assert any("no birth date to confirm olena ~ irena" in line for line in alone.explain())
+    born = score_person(query, (1966, 1, 2), [], None, record, (1966, 1, 2), [], None)
+    assert born is not None
+    assert born.score >= 0.8
+    # Parts alike enough need no birth date (a typo, another transliteration).
+    typo = score_person(
+        [parse_name("Mohammed Al-Rashid")],
+        None,
+        [],
+        None,
+        [parse_name("Mohamed Al-Rashid")],
+        None,
+        [],
+        None,
+    )
+    assert typo is not None
+    assert typo.score >= 0.8
+
+
+def test_two_scripts_other_than_latin_meet_through_the_persons_latin_name():
+    # A Japanese query is not compared with the person's Hebrew name, whose romanisation
+    # shares only consonants with its own, but with the person's Latin name.
+    record = [parse_name("דנה חזן"), parse_name("Dana Chazan")]
+    scored = score_person([parse_name("後藤 加奈")], None, [], None, record, None, [], None)
+    assert scored is not None
+    assert scored.matched_name == "Dana Chazan"
+    assert scored.score < 0.8

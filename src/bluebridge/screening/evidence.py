@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bluebridge.screening.names import NameComparison, ParsedName, compare_parsed
+from bluebridge.screening.names import NameComparison, ParsedName, PartMatch, compare_parsed
 
 BirthDate = tuple[int, int | None, int | None]  # year, month, day (month and day may be unknown)
 
@@ -26,6 +26,12 @@ BIRTH_DIFFERS = -0.35
 NATIONALITY_AGREES = 0.02
 NATIONALITY_DIFFERS = -0.04
 GENDER_DIFFERS = -0.15
+
+# A name one of whose parts is only loosely alike (under LOOSE_PART) stands for many people
+# (Olena and Irena, Emad and Ahmad, Christel Müller and Christelle Merle): with no birth date
+# to confirm it, it scores at most UNCONFIRMED_CAP, under the default threshold.
+LOOSE_PART = 0.85
+UNCONFIRMED_CAP = 0.78
 
 # The most the evidence can add to a name's score (an exact birth date and the nationality).
 MAX_EVIDENCE = BIRTH_EXACT + NATIONALITY_AGREES
@@ -181,7 +187,12 @@ def _comparable(query: ParsedName, names: Sequence[ParsedName]) -> Sequence[Pars
     form of another name romanises (Lei Wang is not 袁丽, Li Yuan)."""
     script = _script_of(query)
     same = [name for name in names if _script_of(name) == script]
-    return same or names
+    if same or script == "Latn":
+        return same or names
+    # Two scripts other than Latin meet through their romanisations, which share little but
+    # consonants (後藤 加奈 is not דנה חזן): a person's Latin names are the better evidence.
+    latin = [name for name in names if _script_of(name) == "Latn"]
+    return latin or names
 
 
 def person_evidence(
@@ -217,6 +228,13 @@ def person_evidence(
     return evidence
 
 
+def _loosest_part(comparison: NameComparison) -> PartMatch | None:
+    """The least alike of the parts paired, when it is under LOOSE_PART (an initial is
+    judged as an initial, not as a spelling)."""
+    loose = [m for m in comparison.matches if m.how != "initial" and m.similarity < LOOSE_PART]
+    return min(loose, key=lambda m: m.similarity) if loose else None
+
+
 def score_person(
     query_names: Sequence[ParsedName],
     query_birth: BirthDate | None,
@@ -245,12 +263,25 @@ def score_person(
         query_birth, query_nationalities, query_gender, birth, nationalities, gender
     )
     score = comparison.score + sum(item.effect for item in evidence)
+    loose = _loosest_part(comparison) if score > UNCONFIRMED_CAP else None
+    if loose is not None and not any(item.field == "birth_date" for item in evidence):
+        evidence.append(
+            Evidence(
+                "birth_date",
+                UNCONFIRMED_CAP - score,
+                f"no birth date to confirm {loose.query} ~ {loose.candidate} "
+                f"({loose.similarity:.2f}): at most {UNCONFIRMED_CAP:.2f}",
+            )
+        )
+        score = UNCONFIRMED_CAP
     score = round(min(1.0, max(0.0, score)), 4)
     return PersonScore(score, comparison, matched.original, tuple(evidence))
 
 
 __all__ = [
+    "LOOSE_PART",
     "MAX_EVIDENCE",
+    "UNCONFIRMED_CAP",
     "BirthDate",
     "Evidence",
     "PersonScore",

@@ -474,7 +474,24 @@ def _fold_latin(part: str) -> list[str]:
     for seen, meant in _OCR_PAIRS:
         if seen in forms[0]:
             forms.append(forms[0].replace(seen, meant))
+    if "1" in part:  # a 1 is an I as often as an l (1van, J1E)
+        forms.append(_ascii_letters(anyascii(part.replace("1", "i").translate(_OCR_DIGITS))))
     return forms
+
+
+# A capital I inside a word written in lower case is an l a scanner misread (AIlan, CIark,
+# HiIl): the word is also read with an l there.
+_MIXED_CASE_I = re.compile(r"(?<=[^\W\d_])I(?=[a-z]|$)|(?<=[a-z])I", re.MULTILINE)
+
+
+def _misread_ls(value: str) -> str | None:
+    """The name with each capital I a scanner may have misread for an l made an l, or None
+    when there is none (a word in capitals is left as it is: ALI is Ali)."""
+    words = value.split()
+    changed = [
+        _MIXED_CASE_I.sub("l", word) if any(c.islower() for c in word) else word for word in words
+    ]
+    return " ".join(changed) if changed != words else None
 
 
 def _han_readings(part: str) -> list[str]:
@@ -874,10 +891,8 @@ def _strip_arabic_article(token: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=200_000)
-def parse_name(value: str) -> ParsedName:
-    """Normalise a name in any script into parts ready for matching (see the module doc)."""
-    text = unicodedata.normalize("NFKC", value).casefold()
-    script = detect_script(text)
+def _words(text: str, script: str) -> list[str]:
+    """The words of a case-folded name: split on spaces, punctuation and hyphens."""
     text = _APOSTROPHES.sub("", text) if script in ("Latn", "Zyyy") else text
     words: list[str] = []
     for chunk in _SPLIT.split(text):
@@ -890,6 +905,22 @@ def parse_name(value: str) -> ParsedName:
                 words.append(piece)
     if script in _UNSPACED and len(words) == 1:
         words = _split_unspaced(words[0], script)
+    return words
+
+
+def parse_name(value: str) -> ParsedName:
+    """Normalise a name in any script into parts ready for matching (see the module doc)."""
+    normal = unicodedata.normalize("NFKC", value)
+    text = normal.casefold()
+    script = detect_script(text)
+    words = _words(text, script)
+    misread: list[str] = []
+    if script == "Latn":
+        other = _misread_ls(normal)
+        if other is not None:
+            misread = _words(other.casefold(), script)
+            if len(misread) != len(words):
+                misread = []
     parts: list[Part] = []
     pending_abd = False
     for position, word in enumerate(words):
@@ -902,6 +933,8 @@ def parse_name(value: str) -> ParsedName:
         forms = list(romanise(word, part_script))
         if not forms:
             continue
+        if misread and misread[position] != word:
+            forms += romanise(misread[position], part_script)[:1]
         head = forms[0]
         # A title is a Latin word (the Arabic عمر romanises to "mr", and is no Mister).
         if head in TITLES and len(words) > 1 and part_script in ("Latn", "Zyyy"):
@@ -934,7 +967,8 @@ def parse_name(value: str) -> ParsedName:
         # A one-letter particle (Spanish y, Portuguese e) joins two parts; first or last it is
         # an initial (E. Kypriotis, Y. Zhou).
         particle = (
-            head in PARTICLES
+            part_script not in _UNSPACED  # 杜 is the family name Du, not French du
+            and head in PARTICLES
             and len(words) > 1
             and (len(head) > 1 or 0 < position < len(words) - 1)
         )
@@ -1563,6 +1597,13 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         if a.latin[:1] == b.latin[:1]:
             return 0.9, "initial"
         return 0.0, "initial"
+    if a.script == b.script == "Hani" and a.text != b.text:
+        # Two parts written in Han are their characters: other characters read alike are
+        # the one name typed by its sound (王阳, 王洋), at most a reading's worth; others
+        # read otherwise are another name (加奈, 健一), whatever their romanisations share.
+        if set(a.forms).intersection(b.forms):
+            return READING, "reading"
+        return min(PINYIN_DIFFERENT, _similarity(_as_latin(a), _as_latin(b))[0]), "similar"
     spelling = 0.0  # what the skeletons' values are scaled by
     plain = 0.0  # what a pair is worth on its spelling alone
     cross = a.latin_script != b.latin_script
@@ -1653,6 +1694,18 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         elif apart is not None and apart >= 1:
             best = min(best, SYLLABLE_APART_CAP)
     return min(best, 0.99), how
+
+
+def _as_latin(part: Part) -> Part:
+    """A Han part's romanisation as a Latin part, to weigh how alike two readings are."""
+    return Part(
+        text=part.latin,
+        forms=part.forms,
+        skeletons=part.skeletons,
+        vowels=True,
+        latin_script=True,
+        script="Latn",
+    )
 
 
 _SEAM_LETTERS = frozenset("tcsng")  # letters whose skeleton depends on the letters after them
@@ -1771,6 +1824,10 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
             if qp.particle != cp.particle:
                 continue
             if q_joined and len(ci) == 2:
+                continue
+            # An initial stands for one part, never for two written together (P. Bijko is
+            # not Panteleimon Boiko's first initial alone, with Bijko left over).
+            if (qp.initial and len(ci) == 2) or (cp.initial and q_joined):
                 continue
             # A pair the compiled bound ruled out (see `prepare_similarities`).
             if row is not None and column is not None and not row[column]:
