@@ -510,3 +510,53 @@ def test_two_scripts_other_than_latin_meet_through_the_persons_latin_name():
     assert scored is not None
     assert scored.matched_name == "Dana Chazan"
     assert scored.score < 0.8
+
+
+def test_one_consonant_in_common_across_alphabets_needs_the_spelling_too():
+    # आशा (asha) and Chao share only the class of their one consonant.
+    assert compare_names("आशा", "Chao").score < 0.78
+    assert compare_names("Ли", "Li").score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("محمد", "محمود"), ("سعيد", "سعد"), ("محمد علي", "محمود علي")],
+)
+def test_in_one_abjad_a_long_vowel_written_in_one_name_only_makes_another(a, b):
+    # Both spellings leave out the same short vowels: محمد is Muhammad, محمود Mahmoud.
+    comparison = compare_names(a, b)
+    assert all(m.similarity <= 0.8 for m in comparison.matches if m.how != "exact")
+
+
+def test_hebrew_spelt_with_or_without_a_vav_or_yod_is_one_name():
+    assert compare_names("משה כהן", "משה כוהן").score >= 0.9
+
+
+def test_another_gender_takes_an_exact_name_under_the_threshold():
+    query = [parse_name("Angelo Esposito")]
+    record = [parse_name("Angela Esposito")]
+    scored = score_person(query, None, [], "male", record, None, [], "female")
+    assert scored is not None
+    assert scored.score < 0.8
+    same = score_person(
+        [parse_name("Li Chao")], None, [], "female", [parse_name("Chao Li")], None, [], "male"
+    )
+    assert same is not None
+    assert same.score < 0.8
+    born = score_person(
+        [parse_name("Li Chao")],
+        (1990, 1, 2),
+        [],
+        "female",
+        [parse_name("Chao Li")],
+        (1990, 1, 2),
+        [],
+        "male",
+    )
+    assert born is not None
+    assert born.score >= 0.8
+
+
+def test_a_russian_von_is_a_particle():
+    assert parse_name("фон Ратьен").parts[0].particle
+    assert compare_names("фон ратьен", "Von Ratjen").score >= 0.9

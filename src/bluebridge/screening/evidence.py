@@ -25,11 +25,12 @@ BIRTH_SAME_YEAR_OTHER_DATE = -0.3  # both differ: another date in the same year
 BIRTH_DIFFERS = -0.35
 NATIONALITY_AGREES = 0.02
 NATIONALITY_DIFFERS = -0.04
-GENDER_DIFFERS = -0.15
+GENDER_DIFFERS = -0.25  # the same name of another gender is a namesake, unless born the same day
 
-# A name one of whose parts is only loosely alike (under LOOSE_PART) stands for many people
-# (Olena and Irena, Emad and Ahmad, Christel Müller and Christelle Merle): with no birth date
-# to confirm it, it scores at most UNCONFIRMED_CAP, under the default threshold.
+# A name one of whose parts is only loosely alike (under LOOSE_PART) to a name in the same
+# script stands for many people (Olena and Irena, Emad and Ahmad, Christel Müller and
+# Christelle Merle): with no birth date to confirm it, it scores at most UNCONFIRMED_CAP,
+# under the default threshold.
 LOOSE_PART = 0.85
 UNCONFIRMED_CAP = 0.78
 
@@ -246,24 +247,27 @@ def score_person(
     gender: str | None,
 ) -> PersonScore | None:
     """The score of one indexed person against one query (None when no name compares)."""
-    best: tuple[NameComparison, ParsedName] | None = None
+    best: tuple[NameComparison, ParsedName, ParsedName] | None = None
     for query_name in query_names:
         for name in _comparable(query_name, names):
             comparison = compare_parsed(query_name, name)
             if best is None or comparison.score > best[0].score:
-                best = (comparison, name)
+                best = (comparison, name, query_name)
                 if comparison.score >= 1.0:
                     break
         if best is not None and best[0].score >= 1.0:
             break
     if best is None:
         return None
-    comparison, matched = best
+    comparison, matched, asked = best
     evidence = person_evidence(
         query_birth, query_nationalities, query_gender, birth, nationalities, gender
     )
     score = comparison.score + sum(item.effect for item in evidence)
-    loose = _loosest_part(comparison) if score > UNCONFIRMED_CAP else None
+    # Across scripts, a romanisation's own spelling keeps one name's parts less alike: the
+    # cap is for two names written in one script.
+    same_script = _script_of(asked) == _script_of(matched)
+    loose = _loosest_part(comparison) if same_script and score > UNCONFIRMED_CAP else None
     if loose is not None and not any(item.field == "birth_date" for item in evidence):
         evidence.append(
             Evidence(

@@ -720,6 +720,9 @@ def _made_part(text: str, forms: tuple[str, ...], script: str, particle: bool) -
 
 
 _PARTS: dict[tuple[object, ...], Part] = {}
+# Particles as other alphabets write them, where the romanisation is not the Latin particle
+# (фон: von).
+_HEARD_PARTICLES = frozenset({"fon"})
 _ARTICLE = Part(text="al", forms=("al",), skeletons=("L",), particle=True)
 _MAX_PARTS = 2_000_000
 
@@ -968,7 +971,7 @@ def parse_name(value: str) -> ParsedName:
         # an initial (E. Kypriotis, Y. Zhou).
         particle = (
             part_script not in _UNSPACED  # 杜 is the family name Du, not French du
-            and head in PARTICLES
+            and (head in PARTICLES or (part_script != "Latn" and head in _HEARD_PARTICLES))
             and len(words) > 1
             and (len(head) > 1 or 0 < position < len(words) - 1)
         )
@@ -1662,8 +1665,13 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
                 # tell names apart (John, Jane); Arabic and Hebrew do not write them.
                 if unvowelled:
                     value = SAME_SKELETON_UNVOWELLED + 0.06 * spelling
-                elif cross:
+                elif cross and (syllabic or len(sa) > 1):
                     value = SAME_SKELETON_CROSS + (0.98 - SAME_SKELETON_CROSS) * spelling
+                elif cross:
+                    # One consonant in common across two alphabets says little: their
+                    # romanisations must also be spelt alike, as within one script (आशा,
+                    # Asha, is not Chao).
+                    value = SAME_SKELETON_SHORT + (0.95 - SAME_SKELETON_SHORT) * plain
                 else:
                     # Four consonant classes or more in the same order are rarely chance:
                     # Zwetkowa, Tsvetkova (the German and English transliterations).
@@ -1684,6 +1692,8 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
                 continue
             if value > best:
                 best, how, consonants = value, how_here, len(sa)
+    if a.script == b.script and a.script in _UNVOWELLED:
+        best = min(best, _same_abjad_cap(a, b))
     if syllabic:
         apart = _syllabic_vowels_apart(a, b)
         # One edit in a name of one or two consonants is much of the name (Bega, Fisher).
@@ -1694,6 +1704,21 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
         elif apart is not None and apart >= 1:
             best = min(best, SYLLABLE_APART_CAP)
     return min(best, 0.99), how
+
+
+_HEBREW_MATRES = re.compile("(?<=.)[וי](?!$)")  # a vav or yod written inside a word
+
+
+def _same_abjad_cap(a: Part, b: Part) -> float:
+    """The most two parts written in one abjad (Arabic, Hebrew) can be alike. Both leave the
+    same short vowels out, so the letters they do write must agree: a long vowel written in
+    one only makes another name (محمد Muhammad, محمود Mahmoud; سعيد Said, سعد Saad), and the
+    pair is worth its edit similarity. Hebrew writes a vav or a yod for a vowel or leaves it
+    out as the writer pleases (כהן, כוהן: Cohen): without them, the same letters are one name
+    spelt two ways."""
+    if a.script == "Hebr" and _HEBREW_MATRES.sub("", a.text) == _HEBREW_MATRES.sub("", b.text):
+        return 0.9
+    return max(OSA.normalized_similarity(fa, fb) for fa in a.forms for fb in b.forms)
 
 
 def _as_latin(part: Part) -> Part:
