@@ -560,3 +560,29 @@ def test_another_gender_takes_an_exact_name_under_the_threshold():
 def test_a_russian_von_is_a_particle():
     assert parse_name("фон Ратьен").parts[0].particle
     assert compare_names("фон ратьен", "Von Ratjen").score >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("glued", "apart"),
+    [
+        ("Mohammed Ahmad Ennajjar", "Mohamed Ahmad El Najjar"),  # the article before a sun letter
+        ("Johannes Vanstraaten", "Johannes van Straaten"),
+        ("Maria Dossantos", "Maria dos Santos"),
+        ("Ruben Van dermeer", "Ruben van der Meer"),
+        ("Yousef Albaghdadi", "Yousef Al-Baghdadi"),
+    ],
+)
+def test_a_particle_written_together_with_the_name_is_read_apart_too(glued, apart):
+    assert compare_names(glued, apart).score >= 0.9
+
+
+def test_names_beginning_like_a_particle_keep_their_one_form():
+    for name in ("Daniel", "Denise", "Delia", "Allan", "Ella"):
+        assert len(parse_name(name).parts[0].forms) == 1
+
+
+def test_a_name_of_one_part_and_particles_is_keyed_with_its_particles():
+    # "li" alone is too common a key to look up; "bin" keys the name with it.
+    keys = name_keys(parse_name("Bin Li"))
+    assert len(keys) > 1
+    assert keys == name_keys(parse_name("BIN LI"))

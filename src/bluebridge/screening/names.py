@@ -175,7 +175,15 @@ _ABD_JOINED = re.compile(
     r"([bcdfghjklmnpqrstvwxz][a-z]{2,})$"
 )
 # Arabic article written joined in Latin ("Alhassan", "Elsayed"): a second form without it.
-_ARTICLE_JOINED = re.compile(r"^(?:al|el)([bcdfghjklmnpqrstvwxz][a-z]{3,})$")
+_ARTICLE_JOINED = re.compile(
+    r"^(?:al|el)([bcdfghjklmnpqrstvwxz][a-z]{3,})$"
+    # The article as Arabic says it before a "sun letter", which it doubles (Ennajjar,
+    # Essayed, Arrashid: an-Najjar, as-Sayed, ar-Rashid).
+    r"|^[ae]([tdrzsnl])\2([a-z]{3,})$"
+    # A particle of two syllables' length written together with the name (Vanstraaten,
+    # Dermeer, Dossantos); not de, da, di or del, which begin too many names (Daniel, Denise).
+    r"|^(?:van|von|der|den|ter|ten|dos|das|della|dalla)([bcdfghjklmnpqrstvwxz][a-z]{3,})$"
+)
 
 # Chinese compound family names (two characters); any other Han name's family name is one.
 _HAN_COMPOUND_SURNAMES = frozenset(
@@ -966,7 +974,8 @@ def parse_name(value: str) -> ParsedName:
             else:
                 article = _ARTICLE_JOINED.match(head)
                 if article and part_script == "Latn":
-                    forms = [*forms, article.group(1)]
+                    rest = article.group(1) or article.group(4)
+                    forms = [*forms, rest or article.group(2) + article.group(3)]
         # A one-letter particle (Spanish y, Portuguese e) joins two parts; first or last it is
         # an initial (E. Kypriotis, Y. Zhou).
         particle = (
@@ -990,7 +999,12 @@ def name_keys(name: ParsedName) -> set[str]:
     and with the last class, of another part's (so that a typo in one part, at its beginning
     or at its end, still finds the name), and each part's skeleton with the first letter of
     another part, initials included (so that "C. Leroy" finds Céline Leroy)."""
-    return set(_keys_of(name.core))
+    core = name.core
+    if len(core) == 1 and len(name.parts) > 1:
+        # One part and particles (Bin Li, de la Cruz): the part alone is often too common to
+        # look up (Li), so the particles key the name with it.
+        core = name.parts
+    return set(_keys_of(core))
 
 
 @lru_cache(maxsize=1 << 12)  # an entry is kilobytes of keys, and a name rarely comes twice
