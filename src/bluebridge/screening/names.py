@@ -901,7 +901,6 @@ def _strip_arabic_article(token: str) -> tuple[str, bool]:
     return token, False
 
 
-@lru_cache(maxsize=200_000)
 def _words(text: str, script: str) -> list[str]:
     """The words of a case-folded name: split on spaces, punctuation and hyphens."""
     text = _APOSTROPHES.sub("", text) if script in ("Latn", "Zyyy") else text
@@ -919,6 +918,7 @@ def _words(text: str, script: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=200_000)
 def parse_name(value: str) -> ParsedName:
     """Normalise a name in any script into parts ready for matching (see the module doc)."""
     normal = unicodedata.normalize("NFKC", value)
