@@ -586,3 +586,37 @@ def test_a_name_of_one_part_and_particles_is_keyed_with_its_particles():
     keys = name_keys(parse_name("Bin Li"))
     assert len(keys) > 1
     assert keys == name_keys(parse_name("BIN LI"))
+
+
+@pytest.mark.parametrize(
+    ("query", "record"),
+    [
+        ("Mustapha Benani", "Moustafa Benali"),  # two parts only alike
+        ("SOPHIE PETIT", "Alix Sophie Petit"),  # the same parts, a given name left over
+        ("Micel Wolfgang Schmidt", "Michael Schmidt"),  # a part alike, a part left over
+    ],
+)
+def test_a_name_that_differs_in_more_than_one_way_needs_a_birth_date(query, record):
+    from bluebridge.screening.evidence import UNCONFIRMED_CAP
+
+    alone = score_person([parse_name(query)], None, [], None, [parse_name(record)], None, [], None)
+    assert alone is not None
+    assert alone.score <= UNCONFIRMED_CAP
+    assert any(line.startswith("birth_date: no birth date to confirm") for line in alone.explain())
+    born = score_person(
+        [parse_name(query)], (1971, 3, 4), [], None, [parse_name(record)], (1971, 3, 4), [], None
+    )
+    assert born is not None
+    assert born.score >= 0.8
+
+
+def test_the_same_name_or_one_spelt_a_little_otherwise_needs_no_birth_date():
+    for query, record in (
+        ("Sophie Petit", "Sophie Petit"),
+        ("Mohamed Al-Rashid", "Mohammed Al-Rashid"),
+    ):
+        alone = score_person(
+            [parse_name(query)], None, [], None, [parse_name(record)], None, [], None
+        )
+        assert alone is not None
+        assert alone.score >= 0.9

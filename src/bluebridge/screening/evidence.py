@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bluebridge.screening.names import NameComparison, ParsedName, PartMatch, compare_parsed
+from bluebridge.screening.names import NameComparison, ParsedName, compare_parsed
 
 BirthDate = tuple[int, int | None, int | None]  # year, month, day (month and day may be unknown)
 
@@ -33,6 +33,12 @@ GENDER_DIFFERS = -0.25  # the same name of another gender is a namesake, unless 
 # under the default threshold.
 LOOSE_PART = 0.85
 UNCONFIRMED_CAP = 0.78
+# So does a name that differs in more than one way, with no birth date: parts alike but not
+# the same with a part left over, or two parts only alike (Maria Martinez, Marie Martins),
+# under UNCONFIRMED_ALIKE; parts the same with parts left over (Sophie Petit, Alix Sophie
+# Petit) under UNCONFIRMED_PARTIAL.
+UNCONFIRMED_ALIKE = 0.88
+UNCONFIRMED_PARTIAL = 0.85
 
 # The most the evidence can add to a name's score (an exact birth date and the nationality).
 MAX_EVIDENCE = BIRTH_EXACT + NATIONALITY_AGREES
@@ -229,11 +235,21 @@ def person_evidence(
     return evidence
 
 
-def _loosest_part(comparison: NameComparison) -> PartMatch | None:
-    """The least alike of the parts paired, when it is under LOOSE_PART (an initial is
-    judged as an initial, not as a spelling)."""
-    loose = [m for m in comparison.matches if m.how != "initial" and m.similarity < LOOSE_PART]
-    return min(loose, key=lambda m: m.similarity) if loose else None
+def _unconfirmed(comparison: NameComparison) -> str | None:
+    """Why a name needs a birth date to confirm it (None when it does not): a part only
+    loosely alike (an initial is judged as an initial, not as a spelling), or a name that
+    differs in more than one way and scores under what such a name needs."""
+    alike = [m for m in comparison.matches if m.how not in ("exact", "initial")]
+    loose = [m for m in alike if m.similarity < LOOSE_PART]
+    if loose:
+        m = min(loose, key=lambda m: m.similarity)
+        return f"{m.query} ~ {m.candidate} ({m.similarity:.2f})"
+    left = len(comparison.unmatched_query) + len(comparison.unmatched_candidate)
+    if alike and (left or len(alike) >= 2) and comparison.score < UNCONFIRMED_ALIKE:
+        return f"a name this different ({comparison.score:.2f})"
+    if not alike and left and comparison.score < UNCONFIRMED_PARTIAL:
+        return f"a name with parts left over ({comparison.score:.2f})"
+    return None
 
 
 def score_person(
@@ -267,14 +283,13 @@ def score_person(
     # Across scripts, a romanisation's own spelling keeps one name's parts less alike: the
     # cap is for two names written in one script.
     same_script = _script_of(asked) == _script_of(matched)
-    loose = _loosest_part(comparison) if same_script and score > UNCONFIRMED_CAP else None
-    if loose is not None and not any(item.field == "birth_date" for item in evidence):
+    why = _unconfirmed(comparison) if same_script and score > UNCONFIRMED_CAP else None
+    if why is not None and not any(item.field == "birth_date" for item in evidence):
         evidence.append(
             Evidence(
                 "birth_date",
                 UNCONFIRMED_CAP - score,
-                f"no birth date to confirm {loose.query} ~ {loose.candidate} "
-                f"({loose.similarity:.2f}): at most {UNCONFIRMED_CAP:.2f}",
+                f"no birth date to confirm {why}: at most {UNCONFIRMED_CAP:.2f}",
             )
         )
         score = UNCONFIRMED_CAP
@@ -285,7 +300,9 @@ def score_person(
 __all__ = [
     "LOOSE_PART",
     "MAX_EVIDENCE",
+    "UNCONFIRMED_ALIKE",
     "UNCONFIRMED_CAP",
+    "UNCONFIRMED_PARTIAL",
     "BirthDate",
     "Evidence",
     "PersonScore",
