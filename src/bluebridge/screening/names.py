@@ -468,6 +468,13 @@ _OCR_DIGITS = str.maketrans(
 _OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
 
 
+# Long vowels as English spells them in names transcribed from Arabic, Persian, Urdu and
+# Korean (Kareem, Waleed, Mahmoud, Yoo): also read as the one vowel of the other spelling
+# (Karim, Walid, Mahmud, Yu).
+_VOWEL_SOUNDS = {"ee": "i", "oo": "u", "ou": "u"}
+_VOWEL_DIGRAPHS = re.compile("ee|oo|ou")
+
+
 def _fold_latin(part: str) -> list[str]:
     """Latin forms of a part in the Latin script: diacritics dropped, German umlauts as
     "ae oe ue" too, digits read as the letters a scanner mistook them for, and the letter
@@ -482,6 +489,9 @@ def _fold_latin(part: str) -> list[str]:
     for seen, meant in _OCR_PAIRS:
         if seen in forms[0]:
             forms.append(forms[0].replace(seen, meant))
+    sounded = _VOWEL_DIGRAPHS.sub(lambda m: _VOWEL_SOUNDS[m.group(0)], forms[0])
+    if sounded != forms[0]:  # ee, oo and ou for the vowels they write (Kareem, Mahmoud)
+        forms.append(sounded)
     if "1" in part:  # a 1 is an I as often as an l (1van, J1E)
         forms.append(_ascii_letters(anyascii(part.replace("1", "i").translate(_OCR_DIGITS))))
     return forms
