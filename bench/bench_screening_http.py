@@ -7,9 +7,11 @@ connections for a fixed number of requests, and reports throughput, latency perc
 errors, and the CPU time a request costs in the server's processes, the load generator and the
 database's backends. Every request is a real screening: authenticated, access-filtered,
 audited, and its hits stored. Target: >= 1,000 person screenings/s with p99 <= 50 ms and no
-errors (100,000 persons).
+errors (100,000 persons). With `--batch B`, each request carries B persons (`POST
+/api/v1/screen`), as a manifest or a border system's queue would, and the figures count persons.
 
-Run: `python bench/bench_screening_http.py [--persons N] [--requests R] [--connections C]`."""
+Run: `python bench/bench_screening_http.py [--persons N] [--requests R] [--connections C]
+[--batch B] [--database-url postgresql+psycopg://...]`."""
 
 from __future__ import annotations
 
@@ -158,15 +160,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+Request = tuple[str, bytes | None]  # a GET's path and query, or POST /api/v1/screen's body
+
+
 async def _request(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str, key: str
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: Request, key: str
 ) -> int:
-    writer.write(
-        (
-            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
-            "Connection: keep-alive\r\n\r\n"
-        ).encode()
-    )
+    path, body = request
+    head = f"Host: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nConnection: keep-alive\r\n"
+    if body is None:
+        writer.write(f"GET {path} HTTP/1.1\r\n{head}\r\n".encode())
+    else:
+        writer.write(
+            f"POST {path} HTTP/1.1\r\n{head}Content-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
     await writer.drain()
     status_line = await reader.readline()
     status = int(status_line.split()[1])
@@ -276,12 +285,14 @@ def _backend_pids(database_url: str) -> Callable[[], list[int]]:
     return pids
 
 
-async def load_test(port: int, key: str, paths: list[str], connections: int) -> dict[str, Any]:
+async def load_test(
+    port: int, key: str, requests: list[Request], connections: int, batch: int
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for path in paths:
-        queue.put_nowait(path)
+    queue: asyncio.Queue[Request] = asyncio.Queue()
+    for request in requests:
+        queue.put_nowait(request)
 
     async def client() -> None:
         nonlocal errors
@@ -289,11 +300,11 @@ async def load_test(port: int, key: str, paths: list[str], connections: int) -> 
         try:
             while True:
                 try:
-                    path = queue.get_nowait()
+                    request = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
                 started = time.perf_counter()
-                status = await _request(reader, writer, path, key)
+                status = await _request(reader, writer, request, key)
                 latencies.append(time.perf_counter() - started)
                 if status != 200:
                     errors += 1
@@ -306,12 +317,33 @@ async def load_test(port: int, key: str, paths: list[str], connections: int) -> 
     ordered = sorted(latencies)
     return {
         "requests": len(latencies),
+        "persons_per_request": batch,
         "errors": errors,
         "seconds": round(elapsed, 2),
-        "screenings_per_second": round(len(latencies) / elapsed),
+        "requests_per_second": round(len(latencies) / elapsed),
+        "screenings_per_second": round(len(latencies) * batch / elapsed),
         "latency_ms_p50": round(statistics.median(ordered) * 1000, 2),
         "latency_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 2),
     }
+
+
+def _requests(persons: list[dict[str, str]], batch: int) -> list[Request]:
+    """Single checks, or batches of `batch` persons (the last whole batch ends the run)."""
+    if batch <= 1:
+        return [
+            ("/api/v1/screen/person?" + urllib.parse.urlencode(person), None) for person in persons
+        ]
+    requests: list[Request] = []
+    for start in range(0, len(persons) - batch + 1, batch):
+        entities = {
+            f"q{n}": {
+                "schema": "Person",
+                "properties": {k: [v] for k, v in person.items()},
+            }
+            for n, person in enumerate(persons[start : start + batch])
+        }
+        requests.append(("/api/v1/screen", json.dumps({"queries": entities}).encode()))
+    return requests
 
 
 def wait_for_screening(port: int, key: str, limit: float) -> float:
@@ -343,6 +375,14 @@ def main() -> None:
         "writer queues every request's audit)",
     )
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=1,
+        help="persons a request: 1 sends single checks (GET /api/v1/screen/person), more "
+        "sends them together (POST /api/v1/screen), as an airline's manifest or a border "
+        "system's queue would; --requests counts persons",
+    )
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     database_url, drop = _database(args.database_url)
@@ -402,17 +442,20 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         try:
             ready_seconds = wait_for_screening(port, key, 600)
             queries = generate_queries(sample, args.requests, seed=9)
-            paths = []
+            persons = []
             for query in queries:
                 params = {"name": query.name}
                 if query.birth and len(query.birth) == 10:
                     params["birthDate"] = query.birth
-                paths.append("/api/v1/screen/person?" + urllib.parse.urlencode(params))
-            random.Random(1).shuffle(paths)
-            asyncio.run(load_test(port, key, paths[:500], args.connections))  # warm up
+                persons.append(params)
+            random.Random(1).shuffle(persons)
+            requests = _requests(persons, args.batch)
+            warm_up = requests[: max(1, 500 // args.batch)]
+            asyncio.run(load_test(port, key, warm_up, args.connections, args.batch))
             with CpuMeter(server.pid, _backend_pids(database_url)) as cpu:
-                figures = asyncio.run(load_test(port, key, paths, args.connections))
-            figures["cpu_ms_per_request"] = cpu.per_request_ms(len(paths))
+                figures = asyncio.run(load_test(port, key, requests, args.connections, args.batch))
+            figures["cpu_ms_per_request"] = cpu.per_request_ms(len(requests))
+            figures["cpu_ms_per_screening"] = cpu.per_request_ms(len(requests) * args.batch)
         except BaseException:
             log.flush()
             print((Path(directory) / "server.log").read_text()[-3000:], file=sys.stderr)
@@ -429,6 +472,7 @@ def run(args: argparse.Namespace, database_url: str) -> None:
                 "persons": args.persons,
                 "workers": args.workers,
                 "connections": args.connections,
+                "batch": args.batch,
                 "load_seconds": round(load_seconds, 1),
                 "start_to_first_screening_seconds": round(ready_seconds, 1),
                 **figures,

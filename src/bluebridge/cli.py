@@ -120,8 +120,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
 ) -> None:
-    """Apply migrations, then serve the portal and the API."""
-    import uvicorn
+    """Apply migrations, then serve the portal and the API. With several workers each
+    listens on the address itself, and the kernel spreads connections over them."""
+    from bluebridge import serving
 
     runtime = _runtime(upgrade=True)
     settings = runtime.settings
@@ -130,14 +131,19 @@ def serve(
     os.environ["BLUEBRIDGE_RUN_RETENTION_JOB"] = "true"
     os.environ["BLUEBRIDGE_SCREENING_WARM_START"] = "true"
     runtime.engine.dispose()
-    uvicorn.run(
-        "bluebridge.api.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        proxy_headers=False,
-        server_header=False,
-    )
+    try:
+        status = serving.serve(
+            "bluebridge.api.asgi:app",
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers or settings.workers,
+            proxy_headers=False,
+            server_header=False,
+        )
+    except serving.ServeError as exc:
+        raise _fail(str(exc)) from None
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command()
