@@ -285,3 +285,35 @@ def test_what_each_kind_asks_is_in_the_catalogs():
     from bluebridge.notices.enums import ASKS, DIFFUSION_ASKS
 
     assert set(ASKS.values()) | set(DIFFUSION_ASKS.values()) <= set(printing.ASKS_TEXTS)
+
+
+def test_the_sql_filter_is_built_once_for_each_shape_of_principal():
+    def officer(country: str, agency_id: int) -> Principal:
+        return Principal(
+            kind=PrincipalKind.API_KEY,
+            id=1,
+            name="k",
+            agency_id=agency_id,
+            agency_kind="border_post",
+            country=country,
+            roles=frozenset({Role.BORDER_OFFICER}),
+            context=RequestContext(Channel.API),
+        )
+
+    first = access.visible_filter(officer("FRA", 7), pilot=())
+    assert access.visible_filter(officer("FRA", 7), pilot=()) is first
+    # Anything the clause depends on differs: the country, the agency, the pilot, the roles.
+    assert access.visible_filter(officer("ESP", 7), pilot=()) is not first
+    assert access.visible_filter(officer("FRA", 8), pilot=()) is not first
+    assert access.visible_filter(officer("FRA", 7), pilot=("FRA",)) is not first
+    operator = Principal(
+        kind=PrincipalKind.OPERATOR,
+        id=None,
+        name="ops",
+        agency_id=7,
+        agency_kind="border_post",
+        country="FRA",
+        roles=frozenset(),
+        context=RequestContext(Channel.CLI),
+    )
+    assert str(access.visible_filter(operator, pilot=())) == "true"

@@ -50,8 +50,35 @@ def _own(principal: Principal) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+# The clause depends on these of a principal only; built once for each such shape, it is
+# shared by every check that needs it (screening asks for it on every check with a match, and
+# building it is most of that query's cost in Python). Clauses are immutable, so sharing them
+# between threads is safe; the shapes are few (one per agency and its grants' terms).
+_FILTERS: dict[tuple[object, ...], ColumnElement[bool]] = {}
+_FILTERS_MAX = 4096
+
+
 def visible_filter(principal: Principal, *, pilot: Collection[str]) -> ColumnElement[bool]:
     """Notices and diffusions the principal sees, as a WHERE clause."""
+    shape = (
+        is_reviewer(principal),
+        principal.agency_id,
+        principal.agency_kind,
+        principal.country,
+        principal.region,
+        principal.specialty,
+        frozenset(pilot),
+    )
+    clause = _FILTERS.get(shape)
+    if clause is None:
+        clause = _visible_filter(principal, pilot=pilot)
+        if len(_FILTERS) >= _FILTERS_MAX:
+            _FILTERS.clear()
+        _FILTERS[shape] = clause
+    return clause
+
+
+def _visible_filter(principal: Principal, *, pilot: Collection[str]) -> ColumnElement[bool]:
     if is_reviewer(principal):
         return true()
     excluded: ColumnElement[bool] = false()

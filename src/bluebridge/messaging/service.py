@@ -1573,7 +1573,12 @@ def notify_hits(
     if not wanted:
         return []
     agency_ids = sorted({deciding[h.hit_id] for h in wanted} | {sender_id})
-    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+    agencies = {a.id: a for a in ncbs.values() if a.id in agency_ids}  # read just above
+    unread = [i for i in agency_ids if i not in agencies]
+    if unread:
+        agencies.update(
+            (a.id, a) for a in session.scalars(select(Agency).where(Agency.id.in_(unread)))
+        )
     agency_keys = keys.active_keys(session, settings, agency_ids)
     signing = crypto.signing_key(keys.private(settings, agency_keys[sender_id]).signing)
     sender = agencies[sender_id]

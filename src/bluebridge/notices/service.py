@@ -792,9 +792,13 @@ class NoticeView:
 
 
 def asks(notice: Notice) -> str:
-    if notice.kind == Kind.DIFFUSION:
-        return DIFFUSION_ASKS[DiffusionType(notice.type)]
-    return ASKS[NoticeType(notice.type)]
+    return _asks(notice.kind, notice.type)
+
+
+def _asks(kind: str, type_: str) -> str:
+    if kind == Kind.DIFFUSION:
+        return DIFFUSION_ASKS[DiffusionType(type_)]
+    return ASKS[NoticeType(type_)]
 
 
 def _contact(session: Session, notice: Notice) -> Agency | None:
@@ -1068,8 +1072,17 @@ def on_records(
     notices never enter screening, so the pilot's countries play no part here.)"""
     if not record_ids:
         return {}
+    # Plain rows of the columns needed, not ORM objects: this runs on every check with a match.
     rows = session.execute(
-        select(NoticeSubject.record_id, Notice, Record.kind)
+        select(
+            NoticeSubject.record_id,
+            Notice.id,
+            Notice.reference,
+            Notice.kind,
+            Notice.type,
+            Notice.requesting_country,
+            Record.kind,
+        )
         .join(Notice, Notice.id == NoticeSubject.notice_id)
         .join(Record, Record.id == NoticeSubject.record_id)
         .where(
@@ -1080,7 +1093,9 @@ def on_records(
         )
         .order_by(Notice.id)
     ).all()
-    countries = {n.requesting_country for _, n, _ in rows if n.requesting_country}
+    if not rows:
+        return {}
+    countries = {row[5] for row in rows if row[5]}
     ncbs = {
         a.country: a
         for a in session.scalars(
@@ -1090,22 +1105,19 @@ def on_records(
         )
     }
     found: dict[int, list[ScreeningNotice]] = {}
-    for record_id, notice, record_kind in rows:
+    for record_id, notice_id, notice_reference, kind, type_, country, record_kind in rows:
         # Purple and orange notices enter screening through the objects they name.
-        if (
-            notice.type in (NoticeType.PURPLE, NoticeType.ORANGE)
-            and record_kind not in OBJECT_KINDS
-        ):
+        if type_ in (NoticeType.PURPLE, NoticeType.ORANGE) and record_kind not in OBJECT_KINDS:
             continue
-        ncb = ncbs.get(notice.requesting_country or "")
+        ncb = ncbs.get(country or "")
         found.setdefault(record_id, []).append(
             ScreeningNotice(
-                notice.id,
-                notice.reference,
-                notice.kind,
-                notice.type,
-                asks(notice),
-                notice.requesting_country,
+                notice_id,
+                notice_reference,
+                kind,
+                type_,
+                _asks(kind, type_),
+                country,
                 ncb.code if ncb else None,
                 ncb.name if ncb else None,
             )
