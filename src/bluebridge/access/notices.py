@@ -58,9 +58,10 @@ _FILTERS: dict[tuple[object, ...], ColumnElement[bool]] = {}
 _FILTERS_MAX = 4096
 
 
-def visible_filter(principal: Principal, *, pilot: Collection[str]) -> ColumnElement[bool]:
-    """Notices and diffusions the principal sees, as a WHERE clause."""
-    shape = (
+def shape(principal: Principal, *, pilot: Collection[str]) -> tuple[object, ...]:
+    """What of the principal (and the silver pilot) `visible_filter` depends on: two
+    principals of one shape see the same notices."""
+    return (
         is_reviewer(principal),
         principal.agency_id,
         principal.agency_kind,
@@ -69,12 +70,17 @@ def visible_filter(principal: Principal, *, pilot: Collection[str]) -> ColumnEle
         principal.specialty,
         frozenset(pilot),
     )
-    clause = _FILTERS.get(shape)
+
+
+def visible_filter(principal: Principal, *, pilot: Collection[str]) -> ColumnElement[bool]:
+    """Notices and diffusions the principal sees, as a WHERE clause."""
+    key = shape(principal, pilot=pilot)
+    clause = _FILTERS.get(key)
     if clause is None:
         clause = _visible_filter(principal, pilot=pilot)
         if len(_FILTERS) >= _FILTERS_MAX:
             _FILTERS.clear()
-        _FILTERS[shape] = clause
+        _FILTERS[key] = clause
     return clause
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from bluebridge.access import notices as access
 from bluebridge.access import records as record_access
@@ -1064,6 +1065,45 @@ class ScreeningNotice:
     contact_agency_name: str | None
 
 
+# The query of `on_records` for each shape of principal (`access.shape`), the records' ids a
+# parameter: it runs on every check with a match, and building it and working out its cache
+# key were most of its cost in Python.
+_ON_RECORDS: dict[tuple[object, ...], Executable] = {}
+
+
+def _on_records_query(principal: Principal) -> Executable:
+    key = access.shape(principal, pilot=())
+    found = _ON_RECORDS.get(key)
+    if found is None:
+        # Plain rows of the columns needed, not ORM objects.
+        query = (
+            select(
+                NoticeSubject.record_id,
+                Notice.id,
+                Notice.reference,
+                Notice.kind,
+                Notice.type,
+                Notice.requesting_country,
+                Record.kind,
+            )
+            .join(Notice, Notice.id == NoticeSubject.notice_id)
+            .join(Record, Record.id == NoticeSubject.record_id)
+            .where(
+                NoticeSubject.record_id.in_(bindparam("record_ids", expanding=True)),
+                Notice.status.in_([s.value for s in LIVE]),
+                Notice.type.in_(
+                    [t.value for t in SCREENED_TYPES] + [t.value for t in DiffusionType]
+                ),
+                access.visible_filter(principal, pilot=()),
+            )
+            .order_by(Notice.id)
+        )
+        if len(_ON_RECORDS) >= 4096:
+            _ON_RECORDS.clear()
+        _ON_RECORDS[key] = found = query
+    return found
+
+
 def on_records(
     session: Session, *, principal: Principal, record_ids: Collection[int]
 ) -> dict[int, list[ScreeningNotice]]:
@@ -1072,27 +1112,7 @@ def on_records(
     notices never enter screening, so the pilot's countries play no part here.)"""
     if not record_ids:
         return {}
-    # Plain rows of the columns needed, not ORM objects: this runs on every check with a match.
-    rows = session.execute(
-        select(
-            NoticeSubject.record_id,
-            Notice.id,
-            Notice.reference,
-            Notice.kind,
-            Notice.type,
-            Notice.requesting_country,
-            Record.kind,
-        )
-        .join(Notice, Notice.id == NoticeSubject.notice_id)
-        .join(Record, Record.id == NoticeSubject.record_id)
-        .where(
-            NoticeSubject.record_id.in_(sorted(record_ids)),
-            Notice.status.in_([s.value for s in LIVE]),
-            Notice.type.in_([t.value for t in SCREENED_TYPES] + [t.value for t in DiffusionType]),
-            access.visible_filter(principal, pilot=()),
-        )
-        .order_by(Notice.id)
-    ).all()
+    rows = session.execute(_on_records_query(principal), {"record_ids": sorted(record_ids)}).all()
     if not rows:
         return {}
     countries = {row[5] for row in rows if row[5]}
