@@ -249,3 +249,18 @@ def test_listening_socket_shares_the_address_with_another_worker() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_workers_stop_when_the_supervisor_is_killed(served: Served) -> None:
+    workers = _workers(served.process.pid)
+    served.process.kill()  # SIGKILL: no chance to stop the workers itself
+    served.process.wait(10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(
+        Path(f"/proc/{w}").exists() and not _zombie(w) for w in workers
+    ):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists() and not _zombie(w)]
+    for worker in alive:  # leave nothing behind, whatever the outcome
+        os.kill(worker, signal.SIGKILL)
+    assert not alive, "orphaned workers kept serving"

@@ -15,8 +15,11 @@ uvicorn serves as it is."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -30,6 +33,7 @@ from uvicorn.config import STARTUP_FAILURE
 logger = logging.getLogger("bluebridge.serving")
 
 BACKLOG = 2048
+PR_SET_PDEATHSIG = 1  # prctl(2)
 STOP_SECONDS = 15.0  # how long a stopping worker may take to finish its requests
 _spawn = multiprocessing.get_context("spawn")
 
@@ -72,8 +76,24 @@ def _check_address(host: str, port: int) -> None:
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to stop this worker when the supervisor dies, even by SIGKILL (the OOM
+    killer's): with SO_REUSEPORT a new `serve` could otherwise bind beside orphaned workers,
+    and connections would go on reaching them. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no libc to ask: the supervisor's stop still applies
+        return
+    if os.getppid() != parent:  # the supervisor died before the request took effect
+        sys.exit(0)
+
+
+def _worker(app: str, host: str, port: int, options: dict[str, Any], parent: int) -> None:
     """One worker: its own socket, one uvicorn server on it."""
+    _die_with_parent(parent)
     config = uvicorn.Config(app, host=host, port=port, **options)
     try:
         sock = listening_socket(host, port)
@@ -104,7 +124,7 @@ class Supervisor:
     def _start_one(self) -> SpawnProcess:
         process = _spawn.Process(
             target=_worker,
-            args=(self.app, self.host, self.port, self.options),
+            args=(self.app, self.host, self.port, self.options, os.getpid()),
             name="bluebridge-worker",
         )
         process.start()
