@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.servers import free_port, server_env
 
-import bluebridge
 from bluebridge import serving
 
 pytestmark = pytest.mark.skipif(
@@ -26,25 +26,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 START_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BLUEBRIDGE_")}
-    source = str(Path(bluebridge.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
-    env.update(
-        PYTHONUNBUFFERED="1",
-        BLUEBRIDGE_DATA_DIR=str(data_dir),
-        BLUEBRIDGE_SECRET_KEY="serving-tests-secret-key-not-for-production",
-        BLUEBRIDGE_LOG_LEVEL="INFO",
-    )
-    return env
 
 
 def _command(*args: str) -> list[str]:
@@ -132,12 +113,12 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             _command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"),
-            env=_env(tmp_path / "data"),
+            env=server_env(tmp_path / "data"),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -227,7 +208,7 @@ def test_an_address_in_use_is_refused_with_the_reason(tmp_path: Path) -> None:
         port = holder.getsockname()[1]
         result = subprocess.run(
             _command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"),
-            env=_env(tmp_path / "data"),
+            env=server_env(tmp_path / "data"),
             capture_output=True,
             timeout=120,
             check=False,
@@ -240,7 +221,7 @@ def test_an_address_in_use_is_refused_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_listening_socket_shares_the_address_with_another_worker() -> None:
-    port = _free_port()
+    port = free_port()
     first = serving.listening_socket("127.0.0.1", port)
     second = serving.listening_socket("127.0.0.1", port)
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,8 +22,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pyotp
 import pytest
+from tests.servers import free_port, server_env
 
-import bluebridge
 from bluebridge import demo
 
 if TYPE_CHECKING:
@@ -79,30 +78,6 @@ class Portal:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _server_env(data_dir: Path) -> dict[str, str]:
-    """The environment of the demo and serve commands: none of the caller's BLUEBRIDGE_
-    settings (a developer's database URL must not leak in), fast password hashing."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BLUEBRIDGE_")}
-    source = str(Path(bluebridge.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
-    env.update(
-        PYTHONUNBUFFERED="1",
-        BLUEBRIDGE_DATA_DIR=str(data_dir),
-        BLUEBRIDGE_SECRET_KEY="browser-tests-secret-key-not-for-production",
-        BLUEBRIDGE_ARGON2_TIME_COST="1",
-        BLUEBRIDGE_ARGON2_MEMORY_KIB="1024",
-        BLUEBRIDGE_ARGON2_PARALLELISM="1",
-        BLUEBRIDGE_LOG_LEVEL="INFO",
-    )
-    return env
-
-
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], portal: Portal) -> None:
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
@@ -133,7 +108,7 @@ def portal(
     """`bluebridge demo` once into a temporary data directory, then `bluebridge serve` on a
     free localhost port; stopped at the end of the session."""
     data_dir = tmp_path_factory.mktemp("browser-world")
-    env = _server_env(data_dir)
+    env = server_env(data_dir)
     command = [sys.executable, "-m", "bluebridge"]
     built = subprocess.run(
         [*command, "demo", "--no-serve", "--countries", COUNTRIES, "--seed", str(SEED)],
@@ -149,7 +124,7 @@ def portal(
             f"`bluebridge demo` failed ({built.returncode}):\n{built.stdout}\n{built.stderr}",
             pytrace=False,
         )
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = data_dir / "server.log"
     served = Portal(url=url, port=port, log=log)
