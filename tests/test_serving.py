@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.servers import free_port, server_env
 
 from bluebridge import serving
+from tests.servers import free_port, server_env
 
 pytestmark = pytest.mark.skipif(
     not serving.balanced() or not Path("/proc/net/tcp").exists(),

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pyotp
 import pytest
-from tests.servers import free_port, server_env
 
 from bluebridge import demo
+from tests.servers import free_port, server_env
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Expect, Page, Playwright
