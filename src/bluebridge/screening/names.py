@@ -46,6 +46,7 @@ from bluebridge.screening.chinese import (
     transcription_skeletons,
     transcription_tokens,
 )
+from bluebridge.screening.cyrillic import readings as cyrillic_readings
 
 try:  # PyICU is a dependency; the guard keeps a broken ICU build from taking screening down
     import icu
@@ -417,8 +418,11 @@ def skeleton(
         elif c == "n":
             code = "N"
             after = text[i + 2] if i + 2 < n else ""
-            if nxt == "g" and (not after or after not in "aeiouy"):
-                i += 1  # "ng" closing a syllable is one sound (Huang, Tang, Huntington)
+            # "ng" closing a syllable is one sound (Huang, Tang, Huntington, وانغ); before a
+            # vowel, the gh of a romanised غ or ג' is a g that opens the next (بينغا Benga)
+            voiced_next = after == "h" and i + 3 < n and text[i + 3] in _VOWELS
+            if nxt == "g" and (not after or after not in _VOWELS) and not voiced_next:
+                i += 1
         if code:
             out.append(code)
         i += 1
@@ -545,8 +549,15 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
                     forms.append(_ascii_letters(transliterator.transliterate(spelling)))  # type: ignore[attr-defined]
         forms.append(_ascii_letters(anyascii(part)))
         if script == "Cyrl":
-            # х also writes a foreign h (Hood: худ), дж a j (Joely: джоэли)
+            # х also writes a foreign h (Hood: худ), дж a j (Joely: джоэли); a г opening a
+            # name is the h of German, Czech, Hungarian and Dutch names too (Гурвиц: Hurwitz,
+            # Главачек: Hlaváček), as in Ukrainian and Belarusian
             forms += [f.replace("kh", "h").replace("dzh", "j") for f in forms]
+            if part[:1] in "гГ" and forms and forms[0].startswith("g"):
+                forms.append("h" + forms[0][1:])
+            # a Chinese name in Palladius, a Japanese one in Polivanov (Цзинь: Jin, Тидзуко:
+            # Chizuko)
+            forms += cyrillic_readings(part)
     seen: dict[str, None] = {}
     for form in forms:
         if form:
@@ -1114,6 +1125,13 @@ WEAK_CAP = 0.74
 # A part left over on either side counts as a zero at a weight: a lot for the first or last
 # part of a name (a given name or a family name: Umar El-Sharif is not his daughter Bushra Umar
 # Abdelrahman El-Sharif), little for a part in the middle (a middle name, a father's name).
+# Between Latin letters and another alphabet that writes its vowels as letters (Cyrillic,
+# Greek, Armenian, Georgian), a transliteration keeps at least one part of a name close in
+# spelling to the other (Иванов, Ivanov; Οικονόμου, Oikonomou): two names whose parts are
+# all only loosely alike (Моссо Шлим, Mize Salam: a consonant or two in common) are two
+# people, and the name alone stays under the threshold (WEAK_CAP).
+_ALPHABETS = frozenset({"Cyrl", "Grek", "Armn", "Geor"})
+STRONG_ACROSS_ALPHABETS = 0.88
 UNMATCHED_END_WEIGHT = 0.9
 UNMATCHED_MIDDLE_WEIGHT = 0.3
 
@@ -1822,6 +1840,14 @@ def compare_parsed(query: ParsedName, candidate: ParsedName) -> NameComparison:
     return _compare_parts(query.parts, candidate.parts)
 
 
+def _across_alphabets(a: Part, b: Part) -> bool:
+    """Whether two parts are written one in Latin letters and one in another alphabet that
+    writes its vowels (`_ALPHABETS`)."""
+    return (a.latin_script and b.script in _ALPHABETS) or (
+        b.latin_script and a.script in _ALPHABETS
+    )
+
+
 def _share_skeleton(a: Part, b: Part) -> bool:
     """Whether two parts have a consonant skeleton in common (Lei and Li; not Ahmed and
     Mohamed)."""
@@ -1903,11 +1929,15 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
     matches: list[PartMatch] = []
     q_sim = [0.0] * len(q_parts)
     c_sim = [0.0] * len(c_parts)
+    across_alphabets = True  # every pair so far is Latin and Cyrillic, Greek...
+    strongest = 0.0
     for similarity, _, qi, ci, qp, cp, how in pairs:
         if used_q.intersection(qi) or used_c.intersection(ci):
             continue
         used_q.update(qi)
         used_c.update(ci)
+        across_alphabets = across_alphabets and _across_alphabets(qp, cp)
+        strongest = max(strongest, similarity)
         matches.append(PartMatch(qp.text, cp.text, how, round(similarity, 4)))
         for i in qi:
             q_sim[i] = similarity
@@ -1954,6 +1984,8 @@ def _compare_parts(q_parts: tuple[Part, ...], c_parts: tuple[Part, ...]) -> Name
         if core_matched < 2 and not everything_paired:
             # One shared part (a common given or family name) does not make the same name.
             score = min(score, ONE_PART_CAP if core_matched < 1.5 else 0.8)
+        elif across_alphabets and matches and strongest < STRONG_ACROSS_ALPHABETS:
+            score = min(score, WEAK_CAP)
     left_q = tuple(p.text for i, p in enumerate(q_parts) if i not in used_q)
     left_c = tuple(p.text for j, p in enumerate(c_parts) if j not in used_c)
     return NameComparison(round(score, 4), tuple(matches), left_q, left_c)

@@ -1,0 +1,141 @@
+"""Chinese names in Palladius and Japanese names in Polivanov Cyrillic read back as pinyin and
+Hepburn, and what that does to screening across alphabets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bluebridge.screening.chinese import pinyin_syllables
+from bluebridge.screening.cyrillic import palladius, readings
+from bluebridge.screening.names import (
+    STRONG_ACROSS_ALPHABETS,
+    WEAK_CAP,
+    compare_names,
+    parse_name,
+)
+
+
+@pytest.mark.parametrize(
+    ("syllable", "expected"),
+    [
+        ("zhang", ("чжан",)),
+        ("xue", ("сюэ",)),
+        ("zi", ("цзы",)),
+        ("ci", ("цы",)),
+        ("si", ("сы",)),
+        ("zhi", ("чжи",)),
+        ("ri", ("жи",)),
+        ("ju", ("цзюй",)),  # ju is jü
+        ("quan", ("цюань",)),
+        ("xun", ("сюнь",)),
+        ("lv", ("люй",)),
+        ("jin", ("цзинь",)),
+        ("ping", ("пин",)),
+        ("hong", ("хун",)),
+        ("hui", ("хуэй", "хуй")),
+        ("gui", ("гуй",)),
+        ("wei", ("вэй",)),
+        ("yu", ("юй",)),
+        ("you", ("ю",)),
+        ("er", ("эр",)),
+    ],
+)
+def test_pinyin_syllables_are_spelt_as_palladius_spells_them(syllable, expected):
+    assert palladius(syllable) == expected
+
+
+def test_every_pinyin_syllable_is_spelt_in_cyrillic_letters():
+    spelt = {s: palladius(s) for s in pinyin_syllables()}
+    missing = [s for s, spellings in spelt.items() if not spellings]
+    # The handful that Palladius has no spelling for are interjections, not name syllables.
+    assert len(missing) <= 12, missing
+    for spellings in spelt.values():
+        for spelling in spellings:
+            assert all("а" <= ch <= "я" or ch == "ё" for ch in spelling), spelling
+
+
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [
+        # Palladius
+        ("Хуэйхуэй", "huihui"),
+        ("цзюнься", "junxia"),
+        ("Цзяюй", "jiayu"),
+        ("Хунчжи", "hongzhi"),
+        ("Чжан", "zhang"),
+        ("Юньци", "yunqi"),
+        # Polivanov
+        ("Дзэнсити", "zenshichi"),
+        ("Тидзуко", "chizuko"),
+        ("Сёдзабуро", "shozaburo"),
+        ("Иттё", "itcho"),  # a held consonant
+        ("Рэйитиро", "reiichiro"),  # й after a vowel
+        ("Сэмбонги", "senbongi"),  # м before б: the moraic n
+        ("Дзюнъитиро", "junichiro"),  # ъ after the moraic n
+        ("Кейко", "keiko"),  # е for the system's э
+        ("Кобаяси", "kobayashi"),
+    ],
+)
+def test_cyrillic_words_are_read_in_the_system_that_spells_them(word, reading):
+    assert reading in readings(word)
+
+
+@pytest.mark.parametrize("word", ["Барабанов", "Иванов", "Сергей", "Щукин", "Дмитрий", "в"])
+def test_russian_names_that_cut_into_no_syllables_have_no_reading(word):
+    assert readings(word) == ()
+
+
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюя", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_any_cyrillic_word_is_read_without_error_and_in_latin_letters(word):
+    for reading in readings(word):
+        assert reading.isascii()
+        assert reading.isalpha()
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Цзинь Пин", "Jin Ping"),
+        ("Чжан Цзяюй", "Zhang Jiayu"),
+        ("Тидзуко Ямада", "Chizuko Yamada"),
+        ("Дзюнъитиро Коидзуми", "Junichiro Koizumi"),
+        ("Сёдзи Накадзё", "Shōji Nakajō"),
+        ("Давид Гурвиц", "David Hurwitz"),  # г for a foreign h
+        ("Александр Иванов", "Aleksandr Ivanov"),
+    ],
+)
+def test_names_written_in_cyrillic_find_their_latin_spelling(cyrillic, latin):
+    result = compare_names(cyrillic, latin)
+    assert result.score >= 0.8, result.explain()
+
+
+def test_two_names_only_loosely_alike_across_alphabets_stay_under_the_threshold():
+    # A consonant skeleton each in common, spelt apart (Wilber, Laver; Dayal, Dali): two people.
+    loose = compare_names("Уилбер Дайал", "Laver Dali")
+    assert all(m.similarity < STRONG_ACROSS_ALPHABETS for m in loose.matches)
+    assert loose.score <= WEAK_CAP
+    # Within one alphabet the cap does not apply: two typos are still the name.
+    assert compare_names("Aleksnadr Ivanvo", "Aleksandr Ivanov").score >= 0.8
+    # Across alphabets, a name with one part close in spelling is not capped.
+    close = compare_names("Александр Иванов", "Aleksandr Ivanov")
+    assert max(m.similarity for m in close.matches) >= STRONG_ACROSS_ALPHABETS
+
+
+def test_a_syllable_table_reading_is_one_more_form_of_the_part():
+    part = parse_name("Тидзуко").parts[0]
+    assert part.forms[0] == "tidzuko"  # the usual romanisation stays first
+    assert "chizuko" in part.forms
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("بينغا", "Benga"),  # the gh of غ before a vowel is a g: not the ng of Tang
+        ("وانغ", "Wang"),  # ... and closing the word it is the ng
+    ],
+)
+def test_a_romanised_ghain_after_n_is_read_by_what_follows(arabic, latin):
+    assert compare_names(f"{arabic} سميث", f"{latin} Smith").score >= 0.8
