@@ -139,3 +139,55 @@ def test_a_syllable_table_reading_is_one_more_form_of_the_part():
 )
 def test_a_romanised_ghain_after_n_is_read_by_what_follows(arabic, latin):
     assert compare_names(f"{arabic} سميث", f"{latin} Smith").score >= 0.8
+
+
+# ---------------------------------------------------------------- Latin spellings as heard
+
+
+@pytest.mark.parametrize(
+    ("latin", "same_as"),
+    [
+        ("Waszczykowski", "Vashchikovski"),  # Polish sz and cz: one sound each
+        ("Szegedi", "Segedi"),  # Hungarian sz
+        ("Zsolt", "Zholt"),  # Hungarian zs
+        ("Hofstadter", "Hofstater"),  # German dt
+    ],
+)
+def test_latin_digraphs_of_one_sound_make_one_consonant(latin, same_as):
+    from bluebridge.screening.names import skeleton
+
+    assert skeleton(latin.lower(), written_latin=True) == skeleton(
+        same_as.lower(), written_latin=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("יאנה נובאק", "Jana Novak"),  # a Slavic j is the y Hebrew and Arabic write
+        ("يان كوفاليك", "Jan Kowalik"),
+        ("פטקוביץ' כהן", "Petkovic Cohen"),  # -vić with its accent lost
+        ("חולליס כהן", "Hollis Cohen"),  # a foreign ll spelt letter by letter
+        ("Ващиковский Ян", "Waszczykowski Jan"),
+    ],
+)
+def test_latin_names_are_heard_as_other_scripts_write_them(native, latin):
+    result = compare_names(native, latin)
+    assert result.score >= 0.8, result.explain()
+
+
+def test_an_abjad_tells_l_from_r_where_the_skeletons_do_not():
+    from bluebridge.screening.names import MIN_PART_SIMILARITY, _similarity
+
+    def part(text):
+        return parse_name(text).parts[0]
+
+    # Same consonant classes, but ר where the Latin has an l (and ל where it has an r).
+    assert _similarity(part("סייוורי"), part("Shvily"))[0] < MIN_PART_SIMILARITY
+    assert _similarity(part("غاراي"), part("Clay"))[0] < MIN_PART_SIMILARITY
+    # Letter for letter they are still one name, a doubled letter in either spelling too.
+    assert _similarity(part("שבילי"), part("Shvily"))[1] == "skeleton"
+    assert _similarity(part("הררה"), part("Herrera"))[0] >= MIN_PART_SIMILARITY
+    assert _similarity(part("فيريللي"), part("Ferilli"))[0] >= MIN_PART_SIMILARITY
+    # Japanese does not tell them apart: its l and r stay one class.
+    assert _similarity(part("ロペス"), part("Lopez"))[0] >= MIN_PART_SIMILARITY

@@ -42,6 +42,7 @@ from bluebridge.screening.names import (
     Part,
     layout_of,
     parse_name,
+    spelt_forms,
     use_similarity_filter,
 )
 from bluebridge.screening.namestore import (
@@ -57,7 +58,7 @@ from bluebridge.screening.namestore import (
 
 def spelling_of(units: Sequence[Part]) -> Spelling:
     """The spelling of these units (parts, or parts joined)."""
-    forms = [part.forms + part.readings for part in units]
+    forms = [spelt_forms(part) for part in units]
     skeletons = [value for part in units for value in part.skeletons + part.alternates]
     return Spelling(
         strings([form for values in forms for form in values]),

@@ -385,9 +385,14 @@ def skeleton(
                 i += 1
             else:
                 code = "T"
+                if c == "d" and nxt == "t":  # German dt is one t (Stadt, Schmidt)
+                    i += 1
         elif c == "c":
             if nxt == "h":
                 code = "S"
+            elif nxt == "z":  # Polish and Czech cz (ч), one sound
+                code = "S"
+                i += 1
             elif nxt == "k":
                 code = "K"
                 i += 1
@@ -411,6 +416,8 @@ def skeleton(
             code = "S"
             if c == "s" and text.startswith("ch", i + 1):  # German "sch"
                 i += 2
+            elif (c == "s" and nxt == "z") or (c == "z" and nxt == "s"):
+                i += 1  # Polish and Hungarian sz, Hungarian zs: one sound (ш, с, ж)
         elif c in "lr":
             code = "L"
         elif c == "m":
@@ -877,6 +884,9 @@ def _heard_everywhere(form: str) -> tuple[str, ...]:
     silent = _FRENCH_SILENT.search(form)
     if silent and silent.start() >= 2:
         variants.setdefault(form[: silent.start()] + _FRENCH_HEARD[silent.group(1)], None)
+    if form.endswith("vic") and len(form) > 4:
+        # -vić with its accent lost (Petkovic, Jovanovic): the ch others write (פטקוביץ')
+        variants.setdefault(form + "h", None)
     variants.pop(form, None)
     return tuple(variants)
 
@@ -1297,7 +1307,23 @@ _FILTER = _Filter()
 
 
 def _forms_of(part: Part) -> tuple[str, ...]:
-    return part.forms + part.readings
+    return spelt_forms(part)
+
+
+@lru_cache(maxsize=1 << 16)
+def spelt_forms(part: Part) -> tuple[str, ...]:
+    """Every spelling a part's similarity may be judged on (`_similarity`): its forms, its
+    pinyin readings, and a Latin part's j said as y (`_j_as_y`), for the compiled bound."""
+    return part.forms + part.readings + _said_forms(part)
+
+
+@lru_cache(maxsize=1 << 16)
+def _said_forms(part: Part) -> tuple[str, ...]:
+    """A Latin word's j said as y (`_j_as_y`), as other scripts write it (Jan: Ян, يان, יאן);
+    none for two parts joined (compared on their written forms, as the index keeps them)."""
+    if not part.latin_script or " " in part.text:
+        return ()
+    return tuple(_j_as_y(f) for f in part.forms if "j" in f)
 
 
 def _skeletons_of(part: Part) -> tuple[str, ...]:
@@ -1447,7 +1473,15 @@ def _abjad_vowels_apart(a: Part, b: Part) -> int | None:
     if not written:
         return None
     forms = [*other.forms, *(v for f in other.forms for v in _heard_everywhere(f))]
+    if other.latin_script:
+        forms += [_j_as_y(f) for f in other.forms if "j" in f]
     return min(_vowel_distance(w, s) for w in written for f in forms for s in _spoken_vowels(f))
+
+
+def _j_as_y(form: str) -> str:
+    """A Latin j as the y it is said as in German, Scandinavian and Slavic names (Jana: יאנה,
+    يانا, Яна)."""
+    return form.replace("j", "y")
 
 
 # Vowels Japanese, Korean and Chinese add to close a consonant their syllables cannot end on
@@ -1620,7 +1654,11 @@ def _everywhere_skeletons(part: Part, vowels: bool) -> tuple[str, ...]:
     heard = {
         skeleton(v, written_latin=True)
         for f in part.forms
-        for v in (*_heard_everywhere(f), *(_heard_spoken(f) if vowels else ()))
+        for v in (
+            *_heard_everywhere(f),
+            *(_heard_spoken(f) if vowels else ()),
+            *((_j_as_y(f),) if "j" in f else ()),
+        )
     }
     return tuple(s for s in part.alternates if s in heard)
 
@@ -1655,8 +1693,13 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
     # Syllabic scripts transcribe a foreign name sound by sound (加尔梅克 for Garmaker): their
     # romanisation's own spelling makes edits many, and Jaro-Winkler alone judges them.
     syllabic = cross and (a.script in _SYLLABIC or b.script in _SYLLABIC)
-    for fa in a.forms:
-        for fb in b.forms:
+    a_forms, b_forms = a.forms, b.forms
+    if cross and "Hani" not in (a.script, b.script):
+        # Other scripts write the j of German, Scandinavian and Slavic names as the y it is
+        # said as (Jan: Ян, يان, יאן, ヤン); pinyin has a j of its own.
+        a_forms, b_forms = a_forms + _said_forms(a), b_forms + _said_forms(b)
+    for fa in a_forms:
+        for fb in b_forms:
             if fa == fb:
                 return 1.0, "exact"
             jaro = JaroWinkler.normalized_similarity(fa, fb)
@@ -1693,9 +1736,12 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
     # Where an abjad writes its vowels must agree with where the other spelling has them:
     # two consonants alike are not enough (تاسع‎, t-a-s-ayin, is not Tichý).
     vowels_apart = _abjad_vowels_apart(a, b) if unvowelled else None
+    liquids_apart = unvowelled and cross and not _liquids_agree(a, b)
     for sa in a_skeletons:
         for sb in b_skeletons:
             if not sa or not sb:
+                continue
+            if liquids_apart and "L" in sa:
                 continue
             if sa == sb and vowels_apart is not None and vowels_apart >= 1:
                 if vowels_apart >= 2:
@@ -1748,6 +1794,34 @@ def _similarity(a: Part, b: Part) -> tuple[float, str]:
     return min(best, 0.99), how
 
 
+_LIQUIDS = re.compile(r"([lr])\1*|[^lr]")
+
+
+@lru_cache(maxsize=1 << 16)
+def _liquids(part: Part) -> frozenset[str]:
+    """The l and r of a part's forms in their order: in Latin letters a letter written twice
+    once (Herrera: "rr"), with the forms as every script hears them (`_heard_everywhere`) and
+    a Spanish ll as the y it is said as (Llorente: יורנטה); in an abjad, which writes no
+    letter twice for length, each (הררה: "rr"), and also once, for a foreign name spelt
+    letter by letter (عبداللہ, חולליס: Hollis)."""
+    forms = set(part.forms)
+    collapsed = {"".join(m.group(1) for m in _LIQUIDS.finditer(f) if m.group(1)) for f in forms}
+    if part.latin_script:
+        forms.update(v for f in part.forms for v in _heard_everywhere(f))
+        forms.update(f.replace("ll", "") for f in part.forms if "ll" in f)
+        return frozenset(
+            "".join(m.group(1) for m in _LIQUIDS.finditer(f) if m.group(1)) for f in forms
+        )
+    return frozenset(collapsed | {"".join(c for c in f if c in "lr") for f in forms})
+
+
+def _liquids_agree(a: Part, b: Part) -> bool:
+    """Whether two parts write their l and r alike: the skeletons put both in one class, for
+    the scripts that do not tell them apart (Japanese, Korean, Chinese), but Arabic and Hebrew
+    write ل and ر, ל and ר as apart as Latin writes l and r (سيفوري is not Shvily)."""
+    return bool(_liquids(a) & _liquids(b))
+
+
 _HEBREW_MATRES = re.compile("(?<=.)[וי](?!$)")  # a vav or yod written inside a word
 
 
@@ -1775,7 +1849,7 @@ def _as_latin(part: Part) -> Part:
     )
 
 
-_SEAM_LETTERS = frozenset("tcsng")  # letters whose skeleton depends on the letters after them
+_SEAM_LETTERS = frozenset("tcsngzd")  # letters whose skeleton depends on the letters after them
 
 
 def joined_skeleton(first: Part, second: Part) -> str:

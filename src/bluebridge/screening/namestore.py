@@ -26,6 +26,7 @@ from bluebridge.screening.names import (
     Part,
     joined_readings,
     joined_skeleton,
+    spelt_forms,
 )
 
 PARTICLE, INITIAL, VOWELS, LATIN = 1, 2, 4, 8  # a part's flags, as bits
@@ -143,7 +144,7 @@ class NameStore:
         found = self._part_numbers.get(part)
         if found is None:
             found = len(self.parts)
-            forms = part.forms + part.readings
+            forms = spelt_forms(part)
             skeletons = part.skeletons + part.alternates
             self._part_form_start.append(self._forms.size)
             self._part_form_count.append(len(forms))
