@@ -47,6 +47,7 @@ from bluebridge.screening.chinese import (
     transcription_tokens,
 )
 from bluebridge.screening.cyrillic import readings as cyrillic_readings
+from bluebridge.screening.kana import hepburn
 
 try:  # PyICU is a dependency; the guard keeps a broken ICU build from taking screening down
     import icu
@@ -547,6 +548,10 @@ def romanise(part: str, script: str) -> tuple[str, ...]:
         forms = _han_readings(part)
     elif script == "Deva":
         forms = [_devanagari(part), _ascii_letters(anyascii(part))]
+    elif script in ("Kana", "Hira") and hepburn(part):
+        # Hepburn with the spellings of foreign sounds (ファン fan, ティ ti), whose small vowel
+        # ICU's transform drops (fun) and anyascii spells apart (fuan): neither is kept
+        forms = list(hepburn(part))
     else:
         transform = _ICU_TRANSFORMS.get(script)
         if transform is not None:
