@@ -107,7 +107,8 @@ _RARE = frozenset(
 )
 
 
-def _split(syllable: str) -> tuple[str, str]:
+def split_pinyin(syllable: str) -> tuple[str, str]:
+    """A toneless pinyin syllable as its initial (empty for none) and its final."""
     if syllable[:2] in ("zh", "ch", "sh"):
         return syllable[:2], syllable[2:]
     if syllable[:1] in _INITIALS:
@@ -157,7 +158,7 @@ def wade_giles(syllable: str) -> tuple[str, ...]:
     ("hsüeh",), "si" ("ssŭ", "szŭ")."""
     if syllable in _NO_INITIAL:
         return _NO_INITIAL[syllable]
-    initial, final = _split(syllable)
+    initial, final = split_pinyin(syllable)
     if not initial:
         return (syllable,)
     if final == "i" and initial in ("z", "c", "s"):
@@ -476,7 +477,7 @@ _CONSONANT_ALONE = frozenset(
 
 def _transcribed_syllable(syllable: str, following: str, spoken_h: bool) -> list[str]:
     """One pinyin syllable as consonant classes and a vowel run (see `transcription_tokens`)."""
-    initial, final = _split(syllable)
+    initial, final = split_pinyin(syllable)
     if not initial and final[:1] in ("y", "w"):
         initial, final = final[:1], final[1:] or final
     elif initial not in ("j", "q", "x"):  # after j, q and x, un is ün (君 jun)
@@ -504,7 +505,7 @@ def _transcribed_syllable(syllable: str, following: str, spoken_h: bool) -> list
     if not (added or coda) and heard and following[:1] in ("l", "r"):
         # A cluster's first consonant given the vowel of the syllable after it (法拉 fa-la for
         # Fra, 克里 ke-li for Cri): that vowel is added too.
-        added = _split(following)[1][:1] == final[:1]
+        added = split_pinyin(following)[1][:1] == final[:1]
     if final:
         tokens.append(("?" if added else "") + final)
     if coda:

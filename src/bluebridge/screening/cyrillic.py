@@ -20,6 +20,8 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import product
 
+from bluebridge.screening.chinese import pinyin_syllables, split_pinyin
+
 MAX_READINGS = 4  # Latin readings of one word
 _MAX_PIECES = 8  # syllables (and moraic n) in one word
 _MAX_PIECE = 5  # letters in the longest Cyrillic syllable (цзюань, юань)
@@ -114,21 +116,13 @@ _NO_INITIAL = {
 }
 
 
-def _split(syllable: str) -> tuple[str, str]:
-    if syllable[:2] in ("zh", "ch", "sh"):
-        return syllable[:2], syllable[2:]
-    if syllable[:1] in _INITIALS:
-        return syllable[:1], syllable[1:]
-    return "", syllable
-
-
 def palladius(syllable: str) -> tuple[str, ...]:
     """The Palladius spellings of a toneless pinyin syllable (ü as v), standard first:
     "zhang" gives ("чжан",), "xue" ("сюэ",), "zi" ("цзы",), "hui" ("хуэй", "хуй"); empty
     for a syllable the system does not spell."""
     if syllable in _NO_INITIAL:
         return (_NO_INITIAL[syllable],)
-    initial, final = _split(syllable)
+    initial, final = split_pinyin(syllable)
     if not initial:
         spelt = _FINALS.get(final)
         return (spelt,) if spelt else ()
@@ -149,8 +143,6 @@ def palladius(syllable: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _palladius_index() -> dict[str, tuple[str, ...]]:
     """Each Palladius syllable and the pinyin syllables it spells."""
-    from bluebridge.screening.chinese import pinyin_syllables
-
     index: dict[str, list[str]] = {}
     for syllable in sorted(pinyin_syllables()):
         for spelling in palladius(syllable):
