@@ -191,3 +191,25 @@ def test_an_abjad_tells_l_from_r_where_the_skeletons_do_not():
     assert _similarity(part("فيريللي"), part("Ferilli"))[0] >= MIN_PART_SIMILARITY
     # Japanese does not tell them apart: its l and r stay one class.
     assert _similarity(part("ロペス"), part("Lopez"))[0] >= MIN_PART_SIMILARITY
+
+
+@pytest.mark.parametrize(
+    ("word", "heard"),
+    [
+        ("Kołodziej", "kowodziej"),  # ł is said as w
+        ("Grzybowska", "gzhybowska"),  # rz after a consonant is ż
+        ("Rzeszowski", "zheszowski"),
+    ],
+)
+def test_polish_letters_are_also_read_as_they_are_said(word, heard):
+    assert heard in parse_name(word).parts[0].forms
+
+
+@pytest.mark.parametrize("word", ["Herzog", "Kurz", "Schwarz"])
+def test_an_rz_after_a_vowel_or_at_the_end_stays_r_and_z(word):
+    assert parse_name(word).parts[0].forms == (word.lower(),)
+
+
+def test_a_polish_name_finds_its_russian_spelling():
+    result = compare_names("Гжибовская Ева", "Grzybowska Ewa")
+    assert result.score >= 0.8, result.explain()

@@ -487,6 +487,9 @@ _VOWEL_SOUNDS = {"ee": "i", "oo": "u", "ou": "u"}
 _VOWEL_DIGRAPHS = re.compile("ee|oo|ou")
 
 
+_POLISH_RZ = re.compile(r"(^|[bcdfgkmnpstw])rz(?=[aeiouy])")
+
+
 def _fold_latin(part: str) -> list[str]:
     """Latin forms of a part in the Latin script: diacritics dropped, German umlauts as
     "ae oe ue" too, digits read as the letters a scanner mistook them for, and the letter
@@ -498,6 +501,12 @@ def _fold_latin(part: str) -> list[str]:
     if any(ch in part for ch in _SLAVIC_DIGRAPH_LETTERS):
         # Živković as the sounds others write: Zhivkovich, Jivkovitch.
         forms.append(_ascii_letters(anyascii(text.translate(_SLAVIC_DIGRAPHS))))
+    if "ł" in part or "Ł" in part:
+        # the Polish ł is said as a w (Kołodziej: コウォジェイ, Stołyhwo)
+        forms.append(_ascii_letters(anyascii(text.replace("ł", "w").replace("Ł", "W"))))
+    if _POLISH_RZ.search(forms[0]):
+        # the Polish rz after a consonant is the sound of ż (Grzybowska: Гжибовска, グジボフスカ)
+        forms.append(_POLISH_RZ.sub(r"\1zh", forms[0]))
     for seen, meant in _OCR_PAIRS:
         if seen in forms[0]:
             forms.append(forms[0].replace(seen, meant))
