@@ -1819,20 +1819,23 @@ def _liquids(part: Part) -> frozenset[str]:
     letter twice for length, each (הררה: "rr"), and also once, for a foreign name spelt
     letter by letter (عبداللہ, חולליס: Hollis)."""
     forms = set(part.forms)
-    collapsed = {"".join(m.group(1) for m in _LIQUIDS.finditer(f) if m.group(1)) for f in forms}
     if part.latin_script:
         forms.update(v for f in part.forms for v in _heard_everywhere(f))
         forms.update(f.replace("ll", "") for f in part.forms if "ll" in f)
-        return frozenset(
-            "".join(m.group(1) for m in _LIQUIDS.finditer(f) if m.group(1)) for f in forms
-        )
-    return frozenset(collapsed | {"".join(c for c in f if c in "lr") for f in forms})
+        return frozenset(_liquids_once(f) for f in forms)
+    each = {"".join(c for c in f if c in "lr") for f in forms}
+    return frozenset(each | {_liquids_once(f) for f in forms})
+
+
+def _liquids_once(form: str) -> str:
+    """The l and r of a form in their order, a letter written twice once."""
+    return "".join(m.group(1) for m in _LIQUIDS.finditer(form) if m.group(1))
 
 
 def _liquids_agree(a: Part, b: Part) -> bool:
     """Whether two parts write their l and r alike: the skeletons put both in one class, for
     the scripts that do not tell them apart (Japanese, Korean, Chinese), but Arabic and Hebrew
-    write ل and ر, ל and ר as apart as Latin writes l and r (سيفوري is not Shvily)."""
+    write ل and ر, ל and ר as apart as Latin writes l and r (סייוורי is not Shvily)."""
     return bool(_liquids(a) & _liquids(b))
 
 
