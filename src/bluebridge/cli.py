@@ -130,6 +130,7 @@ def serve(
     # The workers (separate processes) read their settings from the environment.
     os.environ["BLUEBRIDGE_RUN_RETENTION_JOB"] = "true"
     os.environ["BLUEBRIDGE_SCREENING_WARM_START"] = "true"
+    os.environ["BLUEBRIDGE_RUN_HIT_OUTBOX"] = "true"
     runtime.engine.dispose()
     try:
         status = serving.serve(

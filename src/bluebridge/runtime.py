@@ -3,6 +3,7 @@ handed to the API, the portal and the command line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -14,9 +15,9 @@ from bluebridge.settings import Settings
 from bluebridge.store.engine import make_engine, make_session_factory
 
 if TYPE_CHECKING:
-    from bluebridge.access.principal import Principal
     from bluebridge.messaging.events import EventBus
     from bluebridge.messaging.service import HitNote
+    from bluebridge.screening.outbox import HitOutbox
     from bluebridge.screening.service import Screening
 
 
@@ -36,15 +37,20 @@ class Runtime:
         """This process's screening index, built from the store on first use."""
         from bluebridge.screening.service import Screening
 
-        return Screening(self.engine, notifier=self.notify_hits)
+        return Screening(self.engine)
 
-    def notify_hits(self, session: Session, principal: Principal, hits: list[HitNote]) -> None:
+    @cached_property
+    def hit_outbox(self) -> HitOutbox:
+        """The hits waiting for their message to the owner; `serve` sends them as they come."""
+        from bluebridge.screening.outbox import HitOutbox
+
+        return HitOutbox(self.sessions, self.notify_hits)
+
+    def notify_hits(self, session: Session, hits: Sequence[HitNote]) -> None:
         """Tell each hit to the owner of the record hit, as a message of the network."""
         from bluebridge.messaging import service as messaging
 
-        messaging.notify_hits(
-            session, settings=self.settings, principal=principal, bus=self.bus, hits=hits
-        )
+        messaging.notify_hits(session, settings=self.settings, bus=self.bus, hits=hits)
 
     @cached_property
     def bus(self) -> EventBus:
@@ -57,5 +63,7 @@ class Runtime:
         """Stop this process's background work (the screening index's follower, the bus)."""
         if "screening" in self.__dict__:
             self.screening.stop()
+        if "hit_outbox" in self.__dict__:
+            self.hit_outbox.stop()
         if "bus" in self.__dict__:
             self.bus.close()

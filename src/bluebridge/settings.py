@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         le=1,
         description="The lowest score screening reports as a hit (docs/screening.md).",
     )
+    run_hit_outbox: bool = Field(
+        default=False,
+        description="Send screening hits' messages to the records' owners from this process, "
+        "as they come (`serve` turns it on; docs/screening.md).",
+    )
     screening_warm_start: bool = Field(
         default=False,
         description="Build the screening index when the server starts (`serve` turns it on).",

@@ -550,6 +550,15 @@ def test_a_screening_hit_arrives_as_a_message_to_the_owners_ncb_and_its_conversa
         )
     with runtime.sessions() as session:
         hit_id = session.scalar(select(ScreeningHit.id).where(ScreeningHit.record_id == record_id))
+        # The hit waits in the outbox for its message, which `serve` sends moments later.
+        assert (
+            service.inbox(
+                session, settings=runtime.settings, principal=germany, form="hit_found"
+            ).items
+            == []
+        )
+    assert runtime.hit_outbox.drain() == 1
+    with runtime.sessions() as session:
         [item] = service.inbox(
             session, settings=runtime.settings, principal=germany, form="hit_found"
         ).items

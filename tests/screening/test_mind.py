@@ -18,6 +18,7 @@ from bluebridge.access.principal import Role, operator_principal
 from bluebridge.access.records import AccessMode, AccessPolicy
 from bluebridge.api.app import create_app
 from bluebridge.cli import app
+from bluebridge.messaging.models import Message, MessageRecipient
 from bluebridge.records import service as records
 from bluebridge.screening import mind, package
 from bluebridge.screening.models import ScreeningHit
@@ -334,6 +335,16 @@ def test_the_command_line_exports_screens_offline_and_syncs_the_hits(
     assert hits[0].owner_country == "EGY"
     assert hits[0].agency_code == post.code
     assert any(h.place == "Frankfurt T1" for h in hits)
+    # Uploaded hits enter the normal workflow: each is told to the owner's NCB as a message.
+    assert runtime.hit_outbox.drain() == 2
+    with runtime.sessions() as session:
+        told = session.execute(
+            select(Message.hit_id, MessageRecipient.agency_id).join(
+                MessageRecipient, MessageRecipient.message_id == Message.id
+            )
+        ).all()
+    egypt = world.agency("EGY-NCB").id
+    assert sorted(told) == sorted((h.id, egypt) for h in hits)
 
 
 def test_an_upload_naming_a_record_the_post_may_not_see_stores_nothing_for_it(

@@ -376,8 +376,19 @@ def test_a_check_over_http_stores_logs_and_audits_every_hit(client, world, runti
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.request_id == hit.request_id)
         ).all()
-        # The hit is also told to the record's owner, as a message of the network.
-        assert sorted(actions) == ["message.send", "screening.hit", "screening.query"]
+        assert sorted(actions) == ["screening.hit", "screening.query"]
+        assert hit.notified_at is None  # its message waits in the outbox
+    # The hit is told to the record's owner as a message of the network, after the check's
+    # commit; the audit ties the message to the check's request.
+    assert runtime.hit_outbox.drain() == 1
+    with runtime.sessions() as session:
+        [sent] = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.request_id == hit.request_id, AuditEvent.action == "message.send"
+            )
+        ).all()
+        assert (sent.actor_kind, sent.channel, sent.country) == ("system", "system", "DEU")
+        assert session.get(ScreeningHit, hit.id).notified_at is not None
         assert audit.verify_chain(session).intact
         key_id = session.scalar(select(func.max(ApiKey.id)))
     with unit_of_work(runtime.sessions) as session:

@@ -44,6 +44,7 @@ class PrincipalKind(StrEnum):
     USER = "user"
     API_KEY = "api_key"
     OPERATOR = "operator"  # someone at the command line of the server itself
+    SYSTEM = "system"  # the platform's own work after a request, for its agency (no roles)
 
 
 @dataclass(frozen=True, slots=True)

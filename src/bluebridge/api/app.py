@@ -80,6 +80,8 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
             threading.Thread(
                 target=_build_screening, args=(runtime,), name="screening-build", daemon=True
             ).start()
+        if runtime.settings.run_hit_outbox:
+            runtime.hit_outbox.start()
         try:
             yield
         finally:

@@ -28,7 +28,7 @@ from sqlalchemy import Select, func, insert, null, or_, select
 from sqlalchemy.orm import Session
 
 from bluebridge.access import records as record_access
-from bluebridge.access.principal import Principal, Role
+from bluebridge.access.principal import Channel, Principal, PrincipalKind, RequestContext, Role
 from bluebridge.access.records import AccessMode
 from bluebridge.audit import service as audit
 from bluebridge.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
@@ -537,7 +537,7 @@ def send_many(
         )
         for c in checked
     ]
-    messages = _store(session, principal=principal, bus=bus, prepared=prepared)
+    messages = _store(session, bus=bus, prepared=prepared)
     for c, message in zip(checked, messages, strict=True):
         if (
             c.form is Form.ACCESS_DECISION
@@ -553,6 +553,7 @@ class _Prepared:
     """A message encrypted and signed, not yet stored; its content key is wrapped for each
     reading agency once the message has its id."""
 
+    principal: Principal  # who sends it, for the audit
     message: Message
     content_key: bytes
     wrapped_for: list[tuple[int, AgencyKey]]
@@ -652,6 +653,7 @@ def _prepare(
         for a, role in sorted(recipients.items())
     ]
     return _Prepared(
+        principal=principal,
         message=message,
         content_key=content_key,
         wrapped_for=[(a, agency_keys[a]) for a in agency_ids],
@@ -665,7 +667,6 @@ def _prepare(
 def _store(
     session: Session,
     *,
-    principal: Principal,
     bus: EventBus | None,
     prepared: Sequence[_Prepared],
 ) -> list[Message]:
@@ -697,7 +698,7 @@ def _store(
         ]
         audit.record(
             session,
-            principal=principal,
+            principal=p.principal,
             action="message.send",
             object_type="message",
             object_id=message.id,
@@ -1536,7 +1537,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class HitNote:
-    """One screening hit to tell the owner of the record hit about."""
+    """One screening hit to tell the owner of the record hit about, and who made it: the
+    screening agency sends the message, in the name of the officer or system that screened."""
 
     hit_id: int
     record_id: int
@@ -1547,32 +1549,60 @@ class HitNote:
     place: str | None
     screened_at: dt.datetime
     hit_only: bool
+    agency_id: int | None  # the screening agency
+    actor_name: str
+    country: str | None
+    request_id: str | None  # the screening request's, for the audit trail
+
+
+def _hit_sender(hit: HitNote) -> Principal:
+    """The platform sending a hit's message for the screening agency, after the screening's
+    commit: named as the screener, with no role, on the system channel, under the screening
+    request's id (so the audit links the message to the check)."""
+    return Principal(
+        kind=PrincipalKind.SYSTEM,
+        id=None,
+        name=hit.actor_name,
+        agency_id=hit.agency_id,
+        agency_kind=None,
+        country=hit.country,
+        roles=frozenset(),
+        context=RequestContext(
+            channel=Channel.SYSTEM, request_id=hit.request_id or uuid.uuid4().hex
+        ),
+    )
 
 
 def notify_hits(
     session: Session,
     *,
     settings: Settings,
-    principal: Principal,
     bus: EventBus | None,
     hits: Sequence[HitNote],
 ) -> list[Message]:
     """Each hit as a message to the owning country's NCB (the owning agency, for a record of
     no country), its hit form filled in, from the screening agency: the start of the hit's
-    conversation. Hits on the principal's own agency's records are not messaged."""
-    sender_id = principal.agency_id
-    if sender_id is None or not hits:
+    conversation. Hits on the screening agency's own records, and hits of no agency, are not
+    messaged. The hits may come from many screenings: they are sent together."""
+    if not hits:
         return []
-    deciding: dict[int, int] = {}
     countries = {h.owner_country for h in hits if h.owner_country}
     ncbs = _ncbs(session, countries) if countries else {}
+    deciding: dict[int, int] = {}
     for hit in hits:
         ncb = ncbs.get(hit.owner_country or "")
         deciding[hit.hit_id] = ncb.id if ncb is not None else hit.owner_agency_id
-    wanted = [h for h in hits if deciding[h.hit_id] != sender_id and h.owner_agency_id != sender_id]
+    wanted = [
+        h
+        for h in hits
+        if h.agency_id is not None
+        and deciding[h.hit_id] != h.agency_id
+        and h.owner_agency_id != h.agency_id
+    ]
     if not wanted:
         return []
-    agency_ids = sorted({deciding[h.hit_id] for h in wanted} | {sender_id})
+    senders = sorted({h.agency_id for h in wanted if h.agency_id is not None})
+    agency_ids = sorted({deciding[h.hit_id] for h in wanted} | set(senders))
     agencies = {a.id: a for a in ncbs.values() if a.id in agency_ids}  # read just above
     unread = [i for i in agency_ids if i not in agencies]
     if unread:
@@ -1580,10 +1610,14 @@ def notify_hits(
             (a.id, a) for a in session.scalars(select(Agency).where(Agency.id.in_(unread)))
         )
     agency_keys = keys.active_keys(session, settings, agency_ids)
-    signing = crypto.signing_key(keys.private(settings, agency_keys[sender_id]).signing)
-    sender = agencies[sender_id]
+    signing = {
+        a: crypto.signing_key(keys.private(settings, agency_keys[a]).signing) for a in senders
+    }
     prepared = []
     for hit in wanted:
+        sender_id = hit.agency_id
+        assert sender_id is not None  # filtered above
+        sender = agencies[sender_id]
         where = f" at {hit.place}" if hit.place else ""
         fields: dict[str, Any] = {
             "hit_id": hit.hit_id,
@@ -1597,12 +1631,12 @@ def notify_hits(
             fields["score"] = f"{hit.score:.3f}"
         prepared.append(
             _prepare(
-                principal=principal,
+                principal=_hit_sender(hit),
                 sender=sender,
                 recipients={deciding[hit.hit_id]: "to"},
                 agencies=agencies,
                 agency_keys=agency_keys,
-                signing_private=signing,
+                signing_private=signing[sender_id],
                 subject=f"Hit on record {hit.record_id}{where}",
                 body=(
                     f"{sender.name} screened a person, document or object that matches record "
@@ -1623,7 +1657,7 @@ def notify_hits(
                 hit_id=hit.hit_id,
             )
         )
-    return _store(session, principal=principal, bus=bus, prepared=prepared)
+    return _store(session, bus=bus, prepared=prepared)
 
 
 def hit_conversation(

@@ -396,7 +396,5 @@ def upload_offline_hits(
                 item.record_id, item.score, item.query, item.explanation, when, item.place
             )
         )
-    stored, refused = mind.upload_hits(
-        session, principal=principal, hits=hits, notifier=get_runtime(request).notify_hits
-    )
+    stored, refused = mind.upload_hits(session, principal=principal, hits=hits)
     return OfflineHitsOut(stored=stored, refused=refused)

@@ -160,6 +160,7 @@ def screen_command(
     against the shared databases; every query is audited and every hit stored."""
     from bluebridge.access.principal import operator_principal
     from bluebridge.cli import _acting_as, _operator, _runtime
+    from bluebridge.members.models import Agency
     from bluebridge.screening import service
     from bluebridge.store.engine import unit_of_work
 
@@ -171,18 +172,23 @@ def screen_command(
     limit = threshold if threshold is not None else runtime.settings.screening_threshold
     with runtime.sessions() as session:
         principal = _acting_as(session, as_user) if as_user else operator_principal(_operator())
+        agency = session.get(Agency, principal.agency_id) if principal.agency_id else None
+        agency_code = agency.code if agency is not None else None
         session.commit()
 
     def run(queries: Sequence[Any]) -> list[Any]:
         with unit_of_work(runtime.sessions) as session:
-            return service.screen(
+            results = service.screen(
                 session,
                 runtime.screening,
                 principal=principal,
                 queries=queries,
                 threshold=limit,
                 place=place,
+                agency_code=agency_code,
             )
+        _tell_owners(runtime)
+        return results
 
     try:
         if file is not None and out is not None:
@@ -194,7 +200,18 @@ def screen_command(
         [result] = run([query])
     except ServiceError as exc:
         raise _fail(exc.detail) from None
+    finally:
+        runtime.stop()  # the index's follower, the bus
     _print_matches(query, result.matches)
+
+
+def _tell_owners(runtime: Any) -> None:
+    """Send the hits' messages to the records' owners now (a server would, moments later);
+    if that fails the hits are kept and wait in the outbox for the server."""
+    try:
+        runtime.hit_outbox.drain()
+    except Exception as exc:  # the hits are stored; only their messages wait
+        console.print(f"[yellow]the hits are stored; their messages wait: {exc}[/yellow]")
 
 
 # ---------------------------------------------------------------- mind

@@ -59,7 +59,6 @@ from bluebridge.screening.queries import Query
 from bluebridge.screening.service import (
     NAME_KEY_TYPES,
     PERSON_KIND,
-    HitNotifier,
     _grants_by_record,
     _row_policy,
     object_entry,
@@ -654,7 +653,6 @@ def upload_hits(
     *,
     principal: Principal,
     hits: Sequence[OfflineHit],
-    notifier: HitNotifier | None = None,
 ) -> tuple[int, list[int]]:
     """Hits made offline at a border post enter the normal hit workflow: stored (source
     offline, with the time they were made), shown to the owner, logged and audited. A hit on a
@@ -721,7 +719,7 @@ def upload_hits(
             screened_at=hit.screened_at,
         )
         stored += 1
-    batch.write(notifier)
+    batch.write()
     audit.record(
         session,
         principal=principal,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bluebridge.store.base import Base, utcnow
@@ -43,11 +43,20 @@ class ScreeningHit(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column()
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    # When the owner was sent the hit's message on the network (or it was found that none is
+    # due): empty while the hit waits in the outbox (screening/outbox.py).
+    notified_at: Mapped[dt.datetime | None] = mapped_column()
 
     __table_args__ = (
         Index("ix_screening_hits_owner_country_at", "owner_country", "at"),
         Index("ix_screening_hits_owner_agency_at", "owner_agency_id", "at"),
         Index("ix_screening_hits_record", "record_id"),
+        Index(
+            "ix_screening_hits_waiting",
+            "id",
+            postgresql_where=text("notified_at IS NULL"),
+            sqlite_where=text("notified_at IS NULL"),
+        ),
     )
 
 

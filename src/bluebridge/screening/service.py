@@ -27,7 +27,6 @@ from bluebridge.access.principal import Principal, Role
 from bluebridge.audit import service as audit
 from bluebridge.errors import InvalidInput, PermissionDenied
 from bluebridge.members.models import Agency, AgencyKind
-from bluebridge.messaging.service import HitNote
 from bluebridge.notices.service import ScreeningNotice, on_records
 from bluebridge.records.models import Record, RecordAccess, RecordGrant, RecordKey
 from bluebridge.screening.bound import warm_up as warm_up_bound
@@ -302,11 +301,8 @@ _LATEST_SEQ = select(func.max(Record.seq))
 class Screening:
     """One process's screening: its index, kept current from the store."""
 
-    def __init__(
-        self, engine: Engine, *, follow: bool = True, notifier: HitNotifier | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, *, follow: bool = True) -> None:
         self._engine = engine
-        self.notifier = notifier
         self._follow = follow
         self.index = ScreeningIndex()
         self._ready = threading.Event()
@@ -638,46 +634,15 @@ class HitBatch:
             details=details,
         )
 
-    def write(self, notifier: HitNotifier | None = None) -> None:
-        """One statement a table (the rows as plain values, no ORM objects); then each hit
-        told to the owner of the record hit, as a message of the network, when a notifier
-        is given."""
+    def write(self) -> None:
+        """One statement a table (the rows as plain values, no ORM objects). Each hit waits
+        in the outbox (notified_at empty) for its message to the owner of the record hit,
+        which the outbox sends after this transaction's commit (screening/outbox.py)."""
         connection = self.session.connection()
-        ids: list[int] = []
         if self.rows:
-            if notifier is not None:
-                returned = connection.execute(
-                    insert(ScreeningHit).returning(ScreeningHit.id, sort_by_parameter_order=True),
-                    self.rows,
-                )
-                ids = [int(row[0]) for row in returned]
-            else:
-                connection.execute(insert(ScreeningHit), self.rows)
+            connection.execute(insert(ScreeningHit), self.rows)
         if self.access_rows:
             connection.execute(insert(RecordAccess), self.access_rows)
-        if notifier is not None and ids:
-            notifier(
-                self.session,
-                self.principal,
-                [
-                    HitNote(
-                        hit_id=hit_id,
-                        record_id=row["record_id"],
-                        record_kind=row["record_kind"],
-                        owner_agency_id=row["owner_agency_id"],
-                        owner_country=row["owner_country"],
-                        score=None if row["hit_only"] else row["score"],
-                        place=row["place"],
-                        screened_at=row["screened_at"],
-                        hit_only=row["hit_only"],
-                    )
-                    for hit_id, row in zip(ids, self.rows, strict=True)
-                ],
-            )
-
-
-# Tells the owners of the records hit (the secure network's messages), in the same transaction.
-HitNotifier = Callable[[Session, Principal, list["HitNote"]], None]
 
 
 def screen(
@@ -777,7 +742,7 @@ def screen(
             )
         total_matches += len(matches)
         results.append(Result(query, matches))
-    hits.write(screening.notifier)
+    hits.write()
     audit.record(
         session,
         principal=principal,
