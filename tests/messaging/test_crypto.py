@@ -414,6 +414,16 @@ def test_canonical_is_stable_under_key_order(envelope: dict[str, Any], order: An
     assert json.loads(canonical(envelope)) == envelope
 
 
+@given(envelope=_envelopes)
+def test_canonical_quick_walk_gives_the_careful_walks_bytes(envelope: dict[str, Any]) -> None:
+    from bluebridge.messaging import crypto
+
+    careful = json.dumps(
+        crypto._plain(envelope, "envelope", 0), separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+    assert canonical(envelope) == careful
+
+
 @pytest.mark.parametrize(
     "value",
     [

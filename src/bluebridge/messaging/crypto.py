@@ -300,12 +300,44 @@ def _plain(value: object, path: str, depth: int) -> Any:
     )
 
 
+class _NotPlain(Exception):
+    """A value the quick walk does not take: `_plain` says what is wrong, or converts it."""
+
+
+def _quick(value: object, depth: int) -> Any:
+    """`_plain` for values of exactly the plain JSON types with ASCII keys (what the platform's
+    own envelopes hold), building no paths; _NotPlain for anything else."""
+    if depth > MAX_ENVELOPE_DEPTH:
+        raise _NotPlain
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if kind is int:
+        if abs(value) > MAX_SAFE_INTEGER:  # type: ignore[arg-type]
+            raise _NotPlain
+        return value
+    if kind is dict:
+        mapping: dict[Any, Any] = value  # type: ignore[assignment]
+        for key in mapping:
+            if type(key) is not str or not key.isascii():  # UTF-16 order is code point order
+                raise _NotPlain
+        return {key: _quick(mapping[key], depth + 1) for key in sorted(mapping)}
+    if kind is list or kind is tuple:
+        return [_quick(item, depth + 1) for item in value]  # type: ignore[attr-defined]
+    raise _NotPlain
+
+
 def canonical(envelope: Mapping[str, Any]) -> bytes:
     """The envelope's one byte string: JSON with keys sorted, no insignificant whitespace,
     UTF-8. TypeError for a value with no canonical form (float, datetime, bytes, a set, a
     non-string key), ValueError for an integer past 2**53, deep nesting or a lone surrogate."""
     if not isinstance(envelope, Mapping):
         raise TypeError(f"an envelope is a mapping, not a {type(envelope).__name__}")
+    try:
+        text = json.dumps(_quick(envelope, 0), separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")  # a lone surrogate fails here
+    except (_NotPlain, UnicodeEncodeError):
+        pass
     text = json.dumps(_plain(envelope, "envelope", 0), separators=(",", ":"), ensure_ascii=False)
     return text.encode("utf-8")
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import filetype  # type: ignore[import-untyped]
 from pydantic import ValidationError
-from sqlalchemy import Select, func, insert, null, or_, select
+from sqlalchemy import Select, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from bluebridge.access import records as record_access
@@ -550,11 +550,13 @@ def send_many(
 
 @dataclass
 class _Prepared:
-    """A message encrypted and signed, not yet stored; its content key is wrapped for each
-    reading agency once the message has its id."""
+    """A message encrypted and signed, not yet stored, as the plain values of its row and of
+    its recipients' rows; its content key is wrapped for each reading agency once the message
+    has its id."""
 
     principal: Principal  # who sends it, for the audit
-    message: Message
+    values: dict[str, Any]  # the message's columns but its id
+    recipients: list[dict[str, Any]]  # its recipients' columns but the message's id
     content_key: bytes
     wrapped_for: list[tuple[int, AgencyKey]]
     attachment_blobs: list[tuple[int, bytes]]  # (size, sealed)
@@ -631,30 +633,30 @@ def _prepare(
         "attachments": digests,
     }
     signature = crypto.sign(signing_private, envelope)
-    message = Message(
-        thread_id=(parent.thread_id or parent.id) if parent is not None else None,
-        in_reply_to_id=parent.id if parent is not None else None,
-        sender_agency_id=sender_id,
-        sender_country=sender.country,
-        sender_name=principal.name,
-        priority=priority,
-        form=form.value,
-        handling_codes=sorted(codes),
-        references=references,
-        hit_id=hit_id,
-        sent_at=now,
-        content=blob,
-        envelope=envelope,
-        signature=signature,
-        signing_key_id=agency_keys[sender_id].id,
-    )
-    message.recipients = [
-        MessageRecipient(agency_id=a, role=role, priority=priority, delivered_at=now)
-        for a, role in sorted(recipients.items())
-    ]
+    values = {
+        "thread_id": (parent.thread_id or parent.id) if parent is not None else None,
+        "in_reply_to_id": parent.id if parent is not None else None,
+        "sender_agency_id": sender_id,
+        "sender_country": sender.country,
+        "sender_name": principal.name,
+        "priority": priority,
+        "form": form.value,
+        "handling_codes": sorted(codes),
+        "references": references,
+        "hit_id": hit_id,
+        "sent_at": now,
+        "content": blob,
+        "envelope": envelope,
+        "signature": signature,
+        "signing_key_id": agency_keys[sender_id].id,
+    }
     return _Prepared(
         principal=principal,
-        message=message,
+        values=values,
+        recipients=[
+            {"agency_id": a, "role": role, "priority": priority, "delivered_at": now}
+            for a, role in sorted(recipients.items())
+        ],
         content_key=content_key,
         wrapped_for=[(a, agency_keys[a]) for a in agency_ids],
         attachment_blobs=attachment_blobs,
@@ -671,19 +673,59 @@ def _store(
     prepared: Sequence[_Prepared],
 ) -> list[Message]:
     """Store prepared messages in one flush, wrap their keys, audit each, and tell their
-    recipients after the commit."""
-    session.add_all([p.message for p in prepared])
-    session.flush()
-    key_rows = []
-    attachment_rows = []
+    recipients after the commit; the messages, as objects of the session."""
+    messages = []
     for p in prepared:
-        message = p.message
+        message = Message(**p.values)
+        message.recipients = [MessageRecipient(**r) for r in p.recipients]
+        messages.append(message)
+    session.add_all(messages)
+    session.flush()
+    for message in messages:
         if message.thread_id is None:
             message.thread_id = message.id
-        uid = message.envelope["uid"]
+    _seal_and_tell(session, bus, prepared, [m.id for m in messages])
+    return messages
+
+
+def _store_rows(session: Session, *, bus: EventBus | None, prepared: Sequence[_Prepared]) -> int:
+    """Store prepared messages as rows, a statement a table (no objects of the session: for
+    the many messages the network sends itself, such as hits'); the number stored."""
+    if not prepared:
+        return 0
+    connection = session.connection()
+    ids = list(
+        connection.scalars(
+            insert(Message).returning(Message.id, sort_by_parameter_order=True),
+            [p.values for p in prepared],
+        )
+    )
+    new_threads = [i for i, p in zip(ids, prepared, strict=True) if p.values["thread_id"] is None]
+    if new_threads:
+        connection.execute(
+            update(Message).where(Message.id.in_(new_threads)).values(thread_id=Message.id)
+        )
+    connection.execute(
+        insert(MessageRecipient),
+        [{**r, "message_id": i} for i, p in zip(ids, prepared, strict=True) for r in p.recipients],
+    )
+    _seal_and_tell(session, bus, prepared, ids)
+    return len(ids)
+
+
+def _seal_and_tell(
+    session: Session, bus: EventBus | None, prepared: Sequence[_Prepared], ids: Sequence[int]
+) -> None:
+    """For stored messages: each reader's wrapped content key and the attachments, an audit
+    event each, and the recipients told after the commit."""
+    key_rows = []
+    attachment_rows = []
+    for p, message_id in zip(prepared, ids, strict=True):
+        uid = p.values["envelope"]["uid"]
+        priority = p.values["priority"]
         key_rows += [
             {
-                "message_id": message.id,
+                "message_id": message_id,
                 "agency_id": a,
                 "key_id": key.id,
                 "wrapped": crypto.wrap_key(
@@ -693,7 +735,7 @@ def _store(
             for a, key in p.wrapped_for
         ]
         attachment_rows += [
-            {"message_id": message.id, "position": i, "size": size, "content": sealed}
+            {"message_id": message_id, "position": i, "size": size, "content": sealed}
             for i, (size, sealed) in enumerate(p.attachment_blobs)
         ]
         audit.record(
@@ -701,11 +743,11 @@ def _store(
             principal=p.principal,
             action="message.send",
             object_type="message",
-            object_id=message.id,
+            object_id=message_id,
             object_country=p.sender_country,
             details={
-                "priority": message.priority,
-                "form": message.form,
+                "priority": priority,
+                "form": p.values["form"],
                 "recipients": len(p.recipient_codes),
                 "attachments": p.described,
             },
@@ -716,13 +758,12 @@ def _store(
                     session,
                     bus,
                     f"inbox.{code}",
-                    {"message_id": message.id, "priority": message.priority, "kind": "delivered"},
+                    {"message_id": message_id, "priority": priority, "kind": "delivered"},
                 )
     connection = session.connection()
     connection.execute(insert(MessageKey), key_rows)
     if attachment_rows:
         connection.execute(insert(MessageAttachment), attachment_rows)
-    return [p.message for p in prepared]
 
 
 def _deciding_agency(session: Session, record_id: int) -> int | None:
@@ -1579,13 +1620,13 @@ def notify_hits(
     settings: Settings,
     bus: EventBus | None,
     hits: Sequence[HitNote],
-) -> list[Message]:
+) -> int:
     """Each hit as a message to the owning country's NCB (the owning agency, for a record of
     no country), its hit form filled in, from the screening agency: the start of the hit's
     conversation. Hits on the screening agency's own records, and hits of no agency, are not
     messaged. The hits may come from many screenings: they are sent together."""
     if not hits:
-        return []
+        return 0
     countries = {h.owner_country for h in hits if h.owner_country}
     ncbs = _ncbs(session, countries) if countries else {}
     deciding: dict[int, int] = {}
@@ -1600,7 +1641,7 @@ def notify_hits(
         and h.owner_agency_id != h.agency_id
     ]
     if not wanted:
-        return []
+        return 0
     senders = sorted({h.agency_id for h in wanted if h.agency_id is not None})
     agency_ids = sorted({deciding[h.hit_id] for h in wanted} | set(senders))
     agencies = {a.id: a for a in ncbs.values() if a.id in agency_ids}  # read just above
@@ -1657,7 +1698,7 @@ def notify_hits(
                 hit_id=hit.hit_id,
             )
         )
-    return _store(session, bus=bus, prepared=prepared)
+    return _store_rows(session, bus=bus, prepared=prepared)
 
 
 def hit_conversation(
