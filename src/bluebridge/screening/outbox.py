@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bluebridge.messaging.service import HitNote
 from bluebridge.screening.models import ScreeningHit
 from bluebridge.store.base import utcnow
-from bluebridge.store.engine import unit_of_work
+from bluebridge.store.engine import READ_ONLY, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ _TAKEN = (
     ScreeningHit.country,
     ScreeningHit.request_id,
 )
+
+
+_ANY_WAITING = select(ScreeningHit.id).where(ScreeningHit.notified_at.is_(None)).limit(1)
 
 
 def take(session: Session, *, limit: int = BATCH, now: dt.datetime | None = None) -> list[HitNote]:
@@ -128,11 +131,22 @@ class HitOutbox:
         self._lock = threading.Lock()
         self.sent = 0  # hits this process has taken out of the outbox
 
+    def _any_waiting(self) -> bool:
+        """Whether a hit waits, read without the write lock (on SQLite, taking hits holds the
+        database's write lock: an empty outbox must not queue behind the checks' writes)."""
+        with self._sessions() as session:
+            connection = session.connection(execution_options={READ_ONLY: True})
+            found = connection.scalar(_ANY_WAITING) is not None
+            session.commit()  # a rollback would drop the connection's prepared statements
+        return found
+
     def drain(self) -> int:
         """Send every waiting hit's message, a batch a transaction; the hits taken. A failing
         batch raises, and its hits wait for the next try."""
         taken = 0
         with self._lock:
+            if not self._any_waiting():
+                return 0
             while True:
                 with unit_of_work(self._sessions) as session:
                     notes = take(session, limit=self.batch)
