@@ -20,14 +20,6 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(runtime, monkeypatch):
-    monkeypatch.setenv("BLUEBRIDGE_DATABASE_URL", runtime.settings.resolved_database_url)
-    monkeypatch.setenv("BLUEBRIDGE_DATA_DIR", str(runtime.settings.data_dir))
-    monkeypatch.setenv("BLUEBRIDGE_SECRET_KEY", runtime.settings.secret.decode())
-    return runtime
-
-
-@pytest.fixture
 def france(world):
     return world.principal(world.user("FRA-NCB", (Role.OFFICER,)))
 
