@@ -47,6 +47,15 @@ def test_n_before_b_p_or_m_is_also_m_and_a_long_o_also_one_o():
     assert "ono" in hepburn("オオノ")
 
 
+def test_fu_alone_is_also_the_h_of_kh_and_german_ch():
+    assert hepburn("フジタ") == ("fujita", "hujita")
+    # each of the first three alone, then all of them
+    assert hepburn("マフルーフ") == ("mafurufu", "mahurufu", "mafuruhu", "mahuruhu")
+    assert hepburn("ファン") == ("fan",)  # ファ is an f
+    for kana, latin in (("フルノフ ユーリ", "Khrunov Yuri"), ("ラートブルフ", "Radbruch")):
+        assert compare_names(kana, latin).score >= 0.8, kana
+
+
 @pytest.mark.parametrize("text", ["", "ABC", "ヤマダ1", "山田", "ー"])
 def test_a_word_that_is_not_all_kana_has_no_hepburn(text):
     assert hepburn(text) == ()

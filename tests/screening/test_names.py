@@ -357,7 +357,14 @@ def test_abjad_spellings_meet_the_latin_ones(native, latin):
         ("كريستوفر", "Christopher"),
         ("Рено", "Renaud"),  # a French ending's silent letters
         ("ルノー", "Renault"),
+        ("ビラール", "Billard"),  # ... and the d of -ard, -and, -ond, the t of -ert
+        ("フェルナン", "Fernand"),
+        ("ユベール", "Hubert"),
+        ("Бернар", "Bernard"),
         ("ヤン", "Jan"),  # j as y
+        ("ワイセンベルガー", "Weissenberger"),  # a closing -er as a long a, the r before kept
+        ("エルツベルガー", "Erzberger"),
+        ("ヴィルマー", "Wirmer"),
     ],
 )
 def test_how_other_scripts_hear_a_latin_spelling(native, latin):

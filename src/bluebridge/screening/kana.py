@@ -133,6 +133,14 @@ def hepburn(text: str) -> tuple[str, ...]:
         for k, s in enumerate(syllables)
     )
     forms = dict.fromkeys([plain, labial])
+    # フ alone writes the h of kh, German ch and Spanish j too (フルノフ Khrunov, ラートブルフ
+    # Radbruch, ホフリ Hochuli): each of the first ones as hu, and all of them.
+    alone = [k for k, s in enumerate(syllables) if s == "fu"][:3]
+    if alone:
+        for chosen in [[k] for k in alone] + ([alone] if len(alone) > 1 else []):
+            forms.setdefault(
+                "".join("hu" if k in chosen else s for k, s in enumerate(syllables)), None
+            )
     # A long o or u written with a second kana as passports write it, once (タロウ Taro,
     # オオノ Ono, ユウコ Yuko).
     for form in list(forms):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -798,6 +798,10 @@ def _intern(part: Part) -> Part:
 
 
 _NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
+# A closing -er said as the long a of Japanese (Weissenberger: ワイセンベルガー -gā, Baker:
+# ベイカー), the r before it kept (-beru-).
+_FINAL_ER = re.compile(r"(?<=[^aeiouy])err?$")
+_TY_AS_CH = re.compile(r"ty(?=[aeiou])")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -820,18 +824,33 @@ def _heard_elsewhere(form: str) -> frozenset[str]:
     return frozenset(variants)
 
 
+@lru_cache(maxsize=1 << 16)
+def _heard_in_kana(form: str) -> frozenset[str]:
+    """How Japanese and Korean write a Latin spelling (not Chinese, whose transcription has
+    its own, `_heard_in_han`): as other syllabic scripts do (`_heard_elsewhere`), a closing
+    -er as the long a of Japanese (Weissenberger: ワイセンベルガー, the r before it kept), t
+    before i and ty before a vowel as ch (Ignatyev: イグナチェフ)."""
+    variants = set(_heard_elsewhere(form))
+    if _FINAL_ER.search(form):
+        variants.update(_FINAL_ER.sub("a", v) for v in (form, *_heard_everywhere(form)))
+    if "ti" in form or "ty" in form:
+        variants.add(_TY_AS_CH.sub("ch", form.replace("ti", "chi")))
+    variants.discard(form)
+    return frozenset(variants)
+
+
 _SAME_CLASS_TWICE = re.compile(r"([A-Z])\1+")
 
 
-def _syllabic_heard(forms: tuple[str, ...]) -> set[str]:
-    """The skeletons of how the syllabic scripts hear Latin forms (`_heard_elsewhere`), and
-    with two consonants of one class side by side as one: a syllable there cannot close on
-    the first (Bierstadt, Jacqueline: the dt, the cq are one sound)."""
+def _syllabic_heard(
+    forms: tuple[str, ...], hearing: Callable[[str], frozenset[str]] | None = None
+) -> set[str]:
+    """The skeletons of how the syllabic scripts hear Latin forms (`_heard_in_kana`, or the
+    hearing given), and with two consonants of one class side by side as one: a syllable
+    there cannot close on the first (Bierstadt, Jacqueline: the dt, the cq are one sound)."""
+    hear = hearing or _heard_in_kana
     heard = {
-        skeleton(v, written_latin=w)
-        for f in forms
-        for v in (f, *_heard_elsewhere(f))
-        for w in (False, True)
+        skeleton(v, written_latin=w) for f in forms for v in (f, *hear(f)) for w in (False, True)
     }
     return {_SAME_CLASS_TWICE.sub(r"\1", s) for s in heard} | heard
 
@@ -863,7 +882,9 @@ def _heard_in_han(form: str) -> tuple[str, ...]:
 
 
 # French endings whose last letters are not spoken (Renaud: رينو‎, Рено, ルノー), as heard.
-_FRENCH_SILENT = re.compile(r"(eaux|eau|aux|ault|aud|oux|ot|et|ois|oix|ais|ait|ier|eille|euil)$")
+_FRENCH_SILENT = re.compile(
+    r"(eaux|eau|aux|ault|aud|oux|ot|et|ois|oix|ais|ait|ier|eille|euil|ard|and|ert|ond)$"
+)
 _FRENCH_HEARD = {
     "eaux": "o",
     "eau": "o",
@@ -880,6 +901,10 @@ _FRENCH_HEARD = {
     "ier": "ie",
     "eille": "ei",
     "euil": "oi",
+    "ard": "ar",  # Billard: ビラール
+    "and": "an",  # Fernand: フェルナン
+    "ert": "er",  # Hubert: ユベール
+    "ond": "on",  # Raymond: レモン
 }
 
 
@@ -1633,6 +1658,7 @@ def _syllabic_vowels_apart(a: Part, b: Part) -> int | None:
             for pattern in native_patterns
             for t in latin_patterns
         )
+    forms += [v for f in latin.forms for v in _heard_in_kana(f)]
     return min(
         _syllable_distance(_syllabic_tokens(fn, native.script), tokens)
         for fn in native.forms
@@ -1654,8 +1680,10 @@ def _compared_skeletons(part: Part, other: Part) -> tuple[str, ...]:
     `_heard_everywhere` for the others). Always within `skeletons + alternates`."""
     if not part.alternates:
         return part.skeletons
-    if other.script == "Hani" or part.script in _SYLLABIC:
+    if part.script in _SYLLABIC:
         return part.skeletons + part.alternates
+    if other.script == "Hani":
+        return part.skeletons + _han_skeletons(part)
     if other.script in _SYLLABIC:
         return part.skeletons + _syllabic_skeletons(part)
     return part.skeletons + _everywhere_skeletons(part, other.vowels)
@@ -1675,6 +1703,18 @@ def _everywhere_skeletons(part: Part, vowels: bool) -> tuple[str, ...]:
         )
     }
     return tuple(s for s in part.alternates if s in heard)
+
+
+@lru_cache(maxsize=1 << 16)
+def _han_skeletons(part: Part) -> tuple[str, ...]:
+    """A Latin part's alternates as Chinese transcription hears it: not those only Japanese
+    and Korean make (`_heard_in_kana`)."""
+    kana_only = (
+        _syllabic_heard(part.forms)
+        - _syllabic_heard(part.forms, _heard_elsewhere)
+        - _han_heard(part.forms)
+    )
+    return tuple(s for s in part.alternates if s not in kana_only)
 
 
 @lru_cache(maxsize=1 << 16)
