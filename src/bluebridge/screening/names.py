@@ -802,6 +802,7 @@ _NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 # ベイカー), the r before it kept (-beru-).
 _FINAL_ER = re.compile(r"(?<=[^aeiouy])err?$")
 _TY_AS_CH = re.compile(r"ty(?=[aeiou])")
+_SOFT_G_AS_H = re.compile(r"(?<!g)g(?=[ei])")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -826,15 +827,20 @@ def _heard_elsewhere(form: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _heard_in_kana(form: str) -> frozenset[str]:
-    """How Japanese and Korean write a Latin spelling (not Chinese, whose transcription has
-    its own, `_heard_in_han`): as other syllabic scripts do (`_heard_elsewhere`), a closing
-    -er as the long a of Japanese (Weissenberger: ワイセンベルガー, the r before it kept), t
-    before i and ty before a vowel as ch (Ignatyev: イグナチェフ)."""
+    """How Japanese writes a Latin spelling: as other syllabic scripts do
+    (`_heard_elsewhere`), and a closing -er as its long a (Weissenberger: ワイセンベルガー,
+    the r before it kept), t before i and ty before a vowel as ch (Ignatyev: イグナチェフ)."""
     variants = set(_heard_elsewhere(form))
     if _FINAL_ER.search(form):
         variants.update(_FINAL_ER.sub("a", v) for v in (form, *_heard_everywhere(form)))
     if "ti" in form or "ty" in form:
         variants.add(_TY_AS_CH.sub("ch", form.replace("ti", "chi")))
+    if "ll" in form:  # Spanish ll as y or j (Illarramendi: イジャラメンディ, Castillon)
+        variants.update((form.replace("ll", "y"), form.replace("ll", "j")))
+    if _SOFT_G_AS_H.search(form):  # Spanish and Dutch g before e and i as h (Genaro: ヘナロ)
+        variants.add(_SOFT_G_AS_H.sub("h", form))
+    if form.endswith("ng"):  # a closing ng as nk (Belling: ベリンク)
+        variants.add(form[:-1] + "k")
     variants.discard(form)
     return frozenset(variants)
 
@@ -1152,6 +1158,7 @@ class NameComparison:
 # Scripts whose syllables cannot close on most consonants: an r closing a Latin syllable is
 # not written there (Baker: ベイカー, 베이커, 贝克).
 _SYLLABIC = frozenset({"Kana", "Hira", "Jpan", "Hang", "Kore", "Hani"})
+_KANA = frozenset({"Kana", "Hira", "Jpan"})
 SAME_SKELETON_UNVOWELLED = 0.92  # the same skeleton, Arabic or Hebrew on one side
 SAME_SKELETON_CROSS = 0.62  # the same skeleton across two scripts that write vowels
 NEAR_SKELETON_UNVOWELLED = 0.72
@@ -1658,7 +1665,8 @@ def _syllabic_vowels_apart(a: Part, b: Part) -> int | None:
             for pattern in native_patterns
             for t in latin_patterns
         )
-    forms += [v for f in latin.forms for v in _heard_in_kana(f)]
+    if native.script in _KANA:
+        forms += [v for f in latin.forms for v in _heard_in_kana(f)]
     return min(
         _syllable_distance(_syllabic_tokens(fn, native.script), tokens)
         for fn in native.forms
@@ -1685,7 +1693,7 @@ def _compared_skeletons(part: Part, other: Part) -> tuple[str, ...]:
     if other.script == "Hani":
         return part.skeletons + _han_skeletons(part)
     if other.script in _SYLLABIC:
-        return part.skeletons + _syllabic_skeletons(part)
+        return part.skeletons + _syllabic_skeletons(part, other.script in _KANA)
     return part.skeletons + _everywhere_skeletons(part, other.vowels)
 
 
@@ -1718,10 +1726,11 @@ def _han_skeletons(part: Part) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _syllabic_skeletons(part: Part) -> tuple[str, ...]:
-    """A Latin part's alternates as Japanese and Korean hear it (not those only Chinese
-    transcription makes, `_han_heard`)."""
-    heard = _syllabic_heard(part.forms)
+def _syllabic_skeletons(part: Part, kana: bool) -> tuple[str, ...]:
+    """A Latin part's alternates as Japanese (`kana`) or Korean hears it: not those only
+    Chinese transcription makes (`_han_heard`), nor, for Korean, those only Japanese makes
+    (`_heard_in_kana`)."""
+    heard = _syllabic_heard(part.forms, None if kana else _heard_elsewhere)
     return tuple(s for s in part.alternates if s in heard)
 
 
