@@ -801,7 +801,6 @@ _NON_RHOTIC = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 # A closing -er said as the long a of Japanese (Weissenberger: ワイセンベルガー -gā, Baker:
 # ベイカー), the r before it kept (-beru-).
 _FINAL_ER = re.compile(r"(?<=[^aeiouy])err?$")
-_TY_AS_CH = re.compile(r"ty(?=[aeiou])")
 _SOFT_G_AS_H = re.compile(r"(?<!g)g(?=[ei])")
 
 
@@ -825,22 +824,15 @@ def _heard_elsewhere(form: str) -> frozenset[str]:
     return frozenset(variants)
 
 
-@lru_cache(maxsize=1 << 16)
-def _heard_in_kana(form: str) -> frozenset[str]:
+def _heard_in_kana(form: str) -> frozenset[str]:  # not cached: the index keeps what it makes
     """How Japanese writes a Latin spelling: as other syllabic scripts do
     (`_heard_elsewhere`), and a closing -er as its long a (Weissenberger: ワイセンベルガー,
     the r before it kept), t before i and ty before a vowel as ch (Ignatyev: イグナチェフ)."""
     variants = set(_heard_elsewhere(form))
     if _FINAL_ER.search(form):
         variants.update(_FINAL_ER.sub("a", v) for v in (form, *_heard_everywhere(form)))
-    if "ti" in form or "ty" in form:
-        variants.add(_TY_AS_CH.sub("ch", form.replace("ti", "chi")))
-    if "ll" in form:  # Spanish ll as y or j (Illarramendi: イジャラメンディ, Castillon)
-        variants.update((form.replace("ll", "y"), form.replace("ll", "j")))
     if _SOFT_G_AS_H.search(form):  # Spanish and Dutch g before e and i as h (Genaro: ヘナロ)
         variants.add(_SOFT_G_AS_H.sub("h", form))
-    if form.endswith("ng"):  # a closing ng as nk (Belling: ベリンク)
-        variants.add(form[:-1] + "k")
     variants.discard(form)
     return frozenset(variants)
 
